@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Create bench/.venv with the Python packages the benchmark scripts need.
+# Idempotent: re-running only installs what is missing.
+set -euo pipefail
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+VENV="$BENCH_DIR/.venv"
+PY="${PYTHON:-python3}"
+
+if [[ ! -x "$VENV/bin/python" ]]; then
+    echo "setup: creating venv at $VENV"
+    "$PY" -m venv "$VENV"
+    "$VENV/bin/python" -m pip install --quiet --upgrade pip
+fi
+
+# resiliparse ships FastWARC; warcio is the pure-Python reference reader;
+# zstandard writes the .jsonl.zst corpus shards.
+PKGS=(resiliparse fastwarc warcio zstandard)
+missing=()
+for p in "${PKGS[@]}"; do
+    "$VENV/bin/python" -m pip show --quiet "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    echo "setup: pip install ${missing[*]}"
+    "$VENV/bin/python" -m pip install --quiet "${missing[@]}"
+else
+    echo "setup: python packages already installed"
+fi
+"$VENV/bin/python" - <<'PY'
+import fastwarc, warcio, zstandard
+from importlib.metadata import version
+print("setup: fastwarc", version("fastwarc"), "| resiliparse", version("resiliparse"),
+      "| warcio", version("warcio"), "| zstandard", version("zstandard"))
+PY
+
+# Legacy FastWARC 1.x (Cython) next to the 2.x Rust rewrite that resiliparse now ships, so
+# warc_read.py can report both. Installed into a plain directory used via PYTHONPATH only by
+# warc_read.py's "fastwarc1" reader. Skip with SKIP_FASTWARC1=1.
+FW1_VERSION="${FASTWARC1_VERSION:-1.1.0}"
+FW1_DIR="$VENV/fastwarc1"
+if [[ "${SKIP_FASTWARC1:-0}" != 1 ]]; then
+    if [[ ! -d "$FW1_DIR/fastwarc-$FW1_VERSION.dist-info" ]]; then
+        echo "setup: installing legacy fastwarc==$FW1_VERSION into $FW1_DIR"
+        rm -rf "$FW1_DIR"
+        # (pip warns that resiliparse wants fastwarc 2.x: harmless, the target dir is separate)
+        "$VENV/bin/python" -m pip install --quiet --target "$FW1_DIR" "fastwarc==$FW1_VERSION" 2>&1 |
+            grep -v "dependency resolver\|resiliparse .* requires fastwarc\|^$" || true
+    fi
+    PYTHONPATH="$FW1_DIR" "$VENV/bin/python" -c \
+        'import fastwarc.stream_io as s; assert hasattr(s, "GZipStream"); print("setup: legacy fastwarc ok")'
+fi
+
+# GNU time gives peak RSS (-v). Install the Debian package if it is missing.
+if ! /usr/bin/time -v true >/dev/null 2>&1; then
+    if command -v apt-get >/dev/null 2>&1 && [[ $(id -u) -eq 0 ]]; then
+        echo "setup: installing GNU time via apt-get"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time
+    else
+        echo "setup: WARNING /usr/bin/time -v unavailable; run_pipeline.sh will fall back to /proc polling" >&2
+    fi
+fi
+for tool in taskset zstd sha256sum; do
+    command -v "$tool" >/dev/null 2>&1 || echo "setup: note: '$tool' not found" >&2
+done
+echo "setup: ok"

@@ -1,0 +1,254 @@
+//! The `tamis` command line: a thin layer over the `tamis` library.
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tamis::readers::{self, InputFormat};
+use tamis::writers::OutputFormat;
+use tamis::{PipelineConfig, Progress, Report, RunOptions};
+
+#[derive(Parser)]
+#[command(name = "tamis", version, about = "Refine raw web-crawl data into clean, deduplicated text")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the pipeline over INPUT files/directories into OUT (kept/, removed/, report.json).
+    /// Rerunning on the same OUT resumes an interrupted run.
+    Run {
+        /// Pipeline file (TOML); the built-in default pipeline when absent.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Output format: jsonl.zst (default), jsonl, parquet.
+        #[arg(long)]
+        format: Option<OutputFormat>,
+        /// Input format: auto (default), txt, html, jsonl, warc, parquet.
+        #[arg(long)]
+        input_format: Option<InputFormat>,
+        /// JSONL/Parquet field holding the text.
+        #[arg(long)]
+        text_field: Option<String>,
+        /// Output directory.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Print the resolved pipeline config (TOML) and exit.
+        #[arg(long)]
+        print_config: bool,
+        /// Input files or directories.
+        #[arg(required_unless_present = "print_config")]
+        inputs: Vec<PathBuf>,
+    },
+    /// List every stage with a one-line summary.
+    Stages,
+    /// Read every document of the inputs with no pipeline and print counts and timings as JSON
+    /// (reader throughput; used by the benchmarks).
+    Scan {
+        #[arg(long)]
+        input_format: Option<InputFormat>,
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+    },
+}
+
+fn main() {
+    let code = match real_main() {
+        Ok(code) => code,
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                0
+            } else {
+                eprintln!("error: {e:#}");
+                2
+            }
+        }
+    };
+    std::process::exit(code);
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain()
+        .any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
+fn real_main() -> Result<i32> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Stages => {
+            let mut out = std::io::stdout().lock();
+            for (name, kind, summary) in tamis::STAGES {
+                writeln!(out, "{name:<14} {:<8} {summary}", format!("{kind:?}").to_lowercase())?;
+            }
+            Ok(0)
+        }
+        Command::Scan { input_format, inputs } => scan(&inputs, input_format.unwrap_or_default()),
+        Command::Run {
+            config,
+            threads,
+            format,
+            input_format,
+            text_field,
+            output,
+            print_config,
+            inputs,
+        } => {
+            let mut pipeline = match &config {
+                Some(path) => PipelineConfig::from_file(path)?,
+                None => PipelineConfig::default(),
+            };
+            if let Some(f) = format {
+                pipeline.output.format = f;
+            }
+            if let Some(f) = input_format {
+                pipeline.input.format = f;
+            }
+            if let Some(t) = text_field {
+                pipeline.input.text_field = t;
+            }
+            if print_config {
+                print!("{}", pipeline.to_toml());
+                return Ok(0);
+            }
+            let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+            run(&pipeline, inputs, output, threads)
+        }
+    }
+}
+
+fn run(pipeline: &PipelineConfig, inputs: Vec<PathBuf>, output: PathBuf, threads: usize) -> Result<i32> {
+    let progress = Arc::new(Progress::default());
+    let options = RunOptions {
+        inputs,
+        output: output.clone(),
+        threads,
+        progress: Some(progress.clone()),
+    };
+    let started = Instant::now();
+    let bar = std::io::stderr().is_terminal().then(|| spawn_progress_bar(progress.clone()));
+    let result = tamis::run(pipeline, &options);
+    progress.done.store(true, Ordering::Relaxed);
+    if let Some(handle) = bar {
+        let _ = handle.join();
+    }
+    let report = result.with_context(|| format!("run into {} failed", output.display()))?;
+    print_summary(&report, &output, started.elapsed());
+    Ok(if report.documents.errors > 0 { 1 } else { 0 })
+}
+
+fn spawn_progress_bar(progress: Arc<Progress>) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let total = progress.total_bytes.load(Ordering::Relaxed);
+        let bar = ProgressBar::new(total.max(1));
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        let start = Instant::now();
+        while !progress.done.load(Ordering::Relaxed) {
+            let total = progress.total_bytes.load(Ordering::Relaxed);
+            if total > 0 {
+                bar.set_length(total);
+            }
+            bar.set_position(progress.input_bytes.load(Ordering::Relaxed));
+            let docs = progress.documents.load(Ordering::Relaxed);
+            let rate = docs as f64 / start.elapsed().as_secs_f64().max(1e-3);
+            bar.set_message(format!(
+                "{docs} docs ({rate:.0}/s) kept {} removed {} errors {}",
+                progress.kept.load(Ordering::Relaxed),
+                progress.removed.load(Ordering::Relaxed),
+                progress.errors.load(Ordering::Relaxed)
+            ));
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        bar.finish_and_clear();
+    })
+}
+
+fn print_summary(report: &Report, output: &std::path::Path, elapsed: Duration) {
+    let mut e = std::io::stderr().lock();
+    let _ = writeln!(e, "{:<16} {:>10} {:>10} {:>10} {:>8}  top reasons", "stage", "in", "kept", "removed", "errors");
+    for s in &report.stages {
+        let mut reasons: Vec<_> = s.dropped.iter().chain(s.flagged.iter()).collect();
+        reasons.sort_by(|a, b| b.1.cmp(a.1));
+        let top: Vec<_> = reasons.iter().take(3).map(|(r, n)| format!("{r} {n}")).collect();
+        let _ = writeln!(
+            e,
+            "{:<16} {:>10} {:>10} {:>10} {:>8}  {}",
+            s.name,
+            s.docs_in,
+            s.kept,
+            s.dropped_total(),
+            s.errors_total(),
+            top.join(", ")
+        );
+    }
+    let t = report.documents;
+    let secs = elapsed.as_secs_f64().max(1e-6);
+    let _ = writeln!(
+        e,
+        "documents: in {} = kept {} + removed {} + errors {}   ({:.0} docs/s, {:.1} MB/s this run)",
+        t.docs_in,
+        t.kept,
+        t.removed,
+        t.errors,
+        t.docs_in as f64 / secs,
+        report.inputs.bytes as f64 / 1e6 / secs
+    );
+    for s in report.errors_sample.iter().take(5) {
+        let _ = writeln!(e, "  error: {} record {}: {}: {}", s.file, s.record, s.kind, s.message);
+    }
+    let _ = writeln!(e, "output: {}/kept, {}/removed, {}/report.json", output.display(), output.display(), output.display());
+}
+
+fn scan(inputs: &[PathBuf], format: InputFormat) -> Result<i32> {
+    let (files, _) = readers::collect_inputs(inputs, format)?;
+    let config = readers::InputConfig::default();
+    let start = Instant::now();
+    let (mut docs, mut errors, mut payload, mut decompressed) = (0u64, 0u64, 0u64, 0u64);
+    for file in &files {
+        if file.format == InputFormat::Warc {
+            let mut reader = readers::open_warc(&file.path, None, &config)?;
+            for item in reader.by_ref() {
+                match item {
+                    Ok(d) => {
+                        docs += 1;
+                        payload += d.byte_len() as u64;
+                    }
+                    Err(_) => errors += 1,
+                }
+            }
+            decompressed += reader.stream().decompressed_bytes();
+        } else {
+            for item in readers::open(file, &config, None)? {
+                match item {
+                    Ok(d) => {
+                        docs += 1;
+                        payload += d.byte_len() as u64;
+                        decompressed += d.byte_len() as u64;
+                    }
+                    Err(_) => errors += 1,
+                }
+            }
+        }
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    let input_bytes: u64 = files.iter().map(|f| f.size).sum();
+    println!(
+        "{}",
+        serde_json::json!({
+            "documents": docs, "errors": errors, "input_bytes": input_bytes,
+            "payload_bytes": payload, "decompressed_bytes": decompressed, "seconds": seconds,
+        })
+    );
+    Ok(if errors > 0 { 1 } else { 0 })
+}

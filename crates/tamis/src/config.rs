@@ -1,0 +1,222 @@
+//! Pipeline configuration: a TOML file, CLI flags, or the built-in default all produce a `PipelineConfig`.
+
+use crate::dedup::ExactDedupConfig;
+use crate::error::{Error, Result};
+use crate::filters::{LengthConfig, PayloadConfig};
+use crate::readers::InputConfig;
+use crate::writers::OutputConfig;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
+
+/// Every stage, by its config `type`. One variant per stage; `pipeline::build` matches exhaustively.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum StageConfig {
+    Payload(PayloadConfig),
+    Length(LengthConfig),
+    ExactDedup(ExactDedupConfig),
+}
+
+/// How a stage runs: per document on any worker, or in input order on one thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StageKind {
+    Filter,
+    Ordered,
+}
+
+/// Name, kind and one-line summary of every stage: feeds `tamis stages` and the docs.
+pub const STAGES: &[(&str, StageKind, &str)] = &[
+    ("payload", StageKind::Filter, "removes raw records that can never become text (images, PDF, binaries) and non-2xx HTTP responses"),
+    ("length", StageKind::Filter, "removes documents outside min/max characters or words"),
+    ("exact_dedup", StageKind::Ordered, "removes exact duplicates of normalised text, keeping the first in input order"),
+];
+
+impl StageConfig {
+    /// The config `type` of this stage.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            StageConfig::Payload(_) => "payload",
+            StageConfig::Length(_) => "length",
+            StageConfig::ExactDedup(_) => "exact_dedup",
+        }
+    }
+
+    /// One example config per stage (used by docs and the compliance test).
+    pub fn examples() -> Vec<StageConfig> {
+        vec![
+            StageConfig::Payload(PayloadConfig::example()),
+            StageConfig::Length(LengthConfig::example()),
+            StageConfig::ExactDedup(ExactDedupConfig::example()),
+        ]
+    }
+}
+
+/// A stage in the pipeline: its config, plus `annotate = true` to record verdicts without dropping.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StageEntry {
+    pub config: StageConfig,
+    pub annotate: bool,
+}
+
+impl StageEntry {
+    pub fn new(config: StageConfig) -> Self {
+        StageEntry { config, annotate: false }
+    }
+}
+
+impl<'de> Deserialize<'de> for StageEntry {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let mut value = Value::deserialize(d)?;
+        let obj = value.as_object_mut().ok_or_else(|| D::Error::custom("a stage must be a table"))?;
+        let annotate = match obj.remove("annotate") {
+            None => false,
+            Some(Value::Bool(b)) => b,
+            Some(_) => return Err(D::Error::custom("`annotate` must be true or false")),
+        };
+        let ty = obj.get("type").and_then(Value::as_str).map(str::to_string);
+        let Some(ty) = ty else {
+            return Err(D::Error::custom("a stage needs a `type` (see `tamis stages`)"));
+        };
+        if !STAGES.iter().any(|(name, _, _)| *name == ty) {
+            let known: Vec<_> = STAGES.iter().map(|s| s.0).collect();
+            return Err(D::Error::custom(format!("unknown stage type {ty:?}; known: {}", known.join(", "))));
+        }
+        let config = check_unknown_fields(&ty, value).map_err(D::Error::custom)?;
+        Ok(StageEntry { config, annotate })
+    }
+}
+
+/// Deserialize a stage config, naming the stage and any unknown key.
+fn check_unknown_fields(ty: &str, value: Value) -> std::result::Result<StageConfig, String> {
+    let config: StageConfig = serde_json::from_value(value.clone()).map_err(|e| format!("stage {ty:?}: {e}"))?;
+    // serde's internally tagged enums cannot deny unknown fields: compare against the re-serialised keys.
+    let known = serde_json::to_value(&config).map_err(|e| e.to_string())?;
+    if let (Some(given), Some(known)) = (value.as_object(), known.as_object()) {
+        if let Some(bad) = given.keys().find(|k| !known.contains_key(*k)) {
+            let fields: Vec<_> = known.keys().filter(|k| *k != "type").map(String::as_str).collect();
+            return Err(format!("stage {ty:?}: unknown key {bad:?}; known keys: {}", fields.join(", ")));
+        }
+    }
+    Ok(config)
+}
+
+impl Serialize for StageEntry {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut value = serde_json::to_value(&self.config).map_err(serde::ser::Error::custom)?;
+        if let Some(obj) = value.as_object_mut() {
+            obj.retain(|_, v| !v.is_null());
+            if self.annotate {
+                obj.insert("annotate".into(), Value::Bool(true));
+            }
+        }
+        value.serialize(s)
+    }
+}
+
+/// The whole pipeline: readers, stages in order, writers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PipelineConfig {
+    #[serde(default)]
+    pub input: InputConfig,
+    #[serde(default)]
+    pub output: OutputConfig,
+    #[serde(default = "default_stages")]
+    pub stages: Vec<StageEntry>,
+}
+
+impl Default for PipelineConfig {
+    fn default() -> Self {
+        PipelineConfig {
+            input: InputConfig::default(),
+            output: OutputConfig::default(),
+            stages: default_stages(),
+        }
+    }
+}
+
+/// The built-in pipeline used when no config file is given.
+pub fn default_stages() -> Vec<StageEntry> {
+    vec![
+        StageEntry::new(StageConfig::Payload(PayloadConfig::default())),
+        StageEntry::new(StageConfig::Length(LengthConfig::default())),
+        StageEntry::new(StageConfig::ExactDedup(ExactDedupConfig::default())),
+    ]
+}
+
+impl PipelineConfig {
+    /// Parse a TOML pipeline file's text.
+    pub fn from_toml(text: &str) -> Result<Self> {
+        let config: PipelineConfig = toml::from_str(text).map_err(|e| Error::Config(e.to_string()))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Read and parse a TOML pipeline file.
+    pub fn from_file(path: &std::path::Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Self::from_toml(&text).map_err(|e| match e {
+            Error::Config(m) => Error::Config(format!("{}: {m}", path.display())),
+            other => other,
+        })
+    }
+
+    pub fn validate(&self) -> Result<()> {
+        if self.output.shard_docs == 0 {
+            return Err(Error::Config("output.shard_docs must be at least 1".into()));
+        }
+        Ok(())
+    }
+
+    /// The resolved config as TOML (for `report.json` and `tamis run --print-config`).
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stage_list_matches_config_enum() {
+        let names: Vec<_> = StageConfig::examples().iter().map(|c| c.type_name()).collect();
+        let listed: Vec<_> = STAGES.iter().map(|s| s.0).collect();
+        assert_eq!(names, listed);
+    }
+
+    #[test]
+    fn parses_stages_and_annotate() {
+        let c = PipelineConfig::from_toml(
+            "[output]\nformat = \"jsonl\"\n[[stages]]\ntype = \"length\"\nmin_words = 3\nannotate = true\n[[stages]]\ntype = \"exact_dedup\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.stages.len(), 2);
+        assert!(c.stages[0].annotate);
+        assert_eq!(
+            c.stages[0].config,
+            StageConfig::Length(LengthConfig { min_words: Some(3), ..LengthConfig::default() })
+        );
+    }
+
+    #[test]
+    fn unknown_keys_and_types_are_named() {
+        let e = PipelineConfig::from_toml("[[stages]]\ntype = \"length\"\nmin_wrds = 3\n").unwrap_err();
+        assert!(e.to_string().contains("min_wrds"), "{e}");
+        let e = PipelineConfig::from_toml("[[stages]]\ntype = \"lenght\"\n").unwrap_err();
+        assert!(e.to_string().contains("lenght"), "{e}");
+        let e = PipelineConfig::from_toml("[ouput]\nformat = \"jsonl\"\n").unwrap_err();
+        assert!(e.to_string().contains("ouput"), "{e}");
+        let e = PipelineConfig::from_toml("[input]\ntext_feld = \"x\"\n").unwrap_err();
+        assert!(e.to_string().contains("text_feld"), "{e}");
+    }
+
+    #[test]
+    fn resolved_config_round_trips() {
+        let c = PipelineConfig::default();
+        let again = PipelineConfig::from_toml(&c.to_toml()).unwrap();
+        assert_eq!(c, again);
+    }
+}

@@ -1,0 +1,141 @@
+//! Exact dedup on normalised text: the first occurrence in input order is kept.
+//!
+//! Runs as an ordered stage (one thread, input order) so the kept copy does not depend on the thread
+//! count. State is a set of 128-bit xxh3 hashes: 16 bytes per distinct document, kept in memory;
+//! the corpus-scale, beyond-RAM path is the dedup issue's work.
+
+use crate::document::Document;
+use crate::stage::{OrderedStage, StageError, Verdict};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+pub const DUPLICATE: &str = "duplicate";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExactDedupConfig {
+    /// Compare lower-cased text.
+    pub lowercase: bool,
+    /// Collapse every run of whitespace to one space and trim the ends.
+    pub collapse_whitespace: bool,
+}
+
+impl Default for ExactDedupConfig {
+    fn default() -> Self {
+        ExactDedupConfig {
+            lowercase: true,
+            collapse_whitespace: true,
+        }
+    }
+}
+
+impl ExactDedupConfig {
+    pub fn example() -> Self {
+        ExactDedupConfig::default()
+    }
+}
+
+/// Normalise text for comparison, per the config.
+pub fn normalize(text: &str, config: &ExactDedupConfig) -> String {
+    let mut out = String::with_capacity(text.len());
+    if config.collapse_whitespace {
+        for (i, word) in text.split_whitespace().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+    } else {
+        out.push_str(text);
+    }
+    if config.lowercase {
+        out = out.to_lowercase();
+    }
+    out
+}
+
+pub struct ExactDedup {
+    config: ExactDedupConfig,
+    seen: HashSet<u128>,
+    /// Hashes added since the last checkpoint, in order.
+    delta: Vec<u128>,
+}
+
+impl ExactDedup {
+    pub fn new(config: ExactDedupConfig) -> Self {
+        ExactDedup {
+            config,
+            seen: HashSet::new(),
+            delta: Vec::new(),
+        }
+    }
+}
+
+impl OrderedStage for ExactDedup {
+    fn process(&mut self, doc: &mut Document) -> Result<Verdict, StageError> {
+        let text = doc.text_lossy();
+        let hash = xxhash_rust::xxh3::xxh3_128(normalize(&text, &self.config).as_bytes());
+        if self.seen.insert(hash) {
+            self.delta.push(hash);
+            Ok(Verdict::Keep)
+        } else {
+            Ok(Verdict::Drop(DUPLICATE))
+        }
+    }
+
+    fn save_delta(&mut self, out: &mut Vec<u8>) {
+        for h in self.delta.drain(..) {
+            out.extend_from_slice(&h.to_le_bytes());
+        }
+    }
+
+    fn load_delta(&mut self, data: &[u8]) -> Result<(), String> {
+        if data.len() % 16 != 0 {
+            return Err(format!("exact_dedup state has {} bytes, not a multiple of 16", data.len()));
+        }
+        for chunk in data.chunks_exact(16) {
+            let mut b = [0u8; 16];
+            b.copy_from_slice(chunk);
+            self.seen.insert(u128::from_le_bytes(b));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Source;
+
+    fn doc(text: &str) -> Document {
+        Document::new_text("d", text, Source { file: "f".into(), record: 0, offset: None })
+    }
+
+    #[test]
+    fn keeps_first_and_drops_normalised_duplicates() {
+        let mut d = ExactDedup::new(ExactDedupConfig::default());
+        assert_eq!(d.process(&mut doc("Hello  World\n")).unwrap(), Verdict::Keep);
+        assert_eq!(d.process(&mut doc("hello world")).unwrap(), Verdict::Drop(DUPLICATE));
+        assert_eq!(d.process(&mut doc("hello world!")).unwrap(), Verdict::Keep);
+    }
+
+    #[test]
+    fn state_survives_a_checkpoint() {
+        let mut a = ExactDedup::new(ExactDedupConfig::default());
+        a.process(&mut doc("one")).unwrap();
+        let mut saved = Vec::new();
+        a.save_delta(&mut saved);
+        let mut b = ExactDedup::new(ExactDedupConfig::default());
+        b.load_delta(&saved).unwrap();
+        assert_eq!(b.process(&mut doc("ONE")).unwrap(), Verdict::Drop(DUPLICATE));
+        assert!(b.load_delta(&[1, 2, 3]).is_err());
+    }
+
+    #[test]
+    fn normalisation_is_idempotent() {
+        let c = ExactDedupConfig::default();
+        let once = normalize("  A\tB \n C ", &c);
+        assert_eq!(once, "a b c");
+        assert_eq!(normalize(&once, &c), once);
+    }
+}

@@ -1,0 +1,5 @@
+//! Deduplication stages.
+
+pub mod exact;
+
+pub use exact::{ExactDedup, ExactDedupConfig};

@@ -1,0 +1,35 @@
+//! tamis: refine raw web-crawl data into clean, deduplicated text corpora.
+//!
+//! The main types: [`Document`] (one type for the whole path), the [`Stage`] and [`OrderedStage`]
+//! contracts, [`PipelineConfig`] (TOML / defaults) and [`run`], which streams the inputs through the
+//! stages into `kept/` and `removed/` shards and writes `report.json`.
+//!
+//! ```no_run
+//! use tamis::{run, PipelineConfig, RunOptions};
+//! let report = run(
+//!     &PipelineConfig::default(),
+//!     &RunOptions { inputs: vec!["examples".into()], output: "out".into(), threads: 2, progress: None },
+//! )?;
+//! assert!(report.documents.balanced());
+//! # Ok::<(), tamis::Error>(())
+//! ```
+
+pub mod config;
+pub mod dedup;
+pub mod document;
+pub mod error;
+pub mod filters;
+pub mod pipeline;
+pub mod readers;
+pub mod report;
+pub mod stage;
+pub mod stats;
+pub mod writers;
+
+pub use config::{PipelineConfig, StageConfig, StageEntry, STAGES};
+pub use document::{Body, Document, Source};
+pub use error::{Error, Location, Result};
+pub use pipeline::{run, Progress, RunOptions};
+pub use report::Report;
+pub use stage::{OrderedStage, Stage, StageError, Verdict};
+pub use stats::{StageStats, Totals};

@@ -1,0 +1,736 @@
+//! The runner: reader thread -> bounded queue -> worker threads -> sequencer (this thread) -> writers.
+//!
+//! Batches carry sequence numbers; the sequencer handles them in input order, runs the ordered stages
+//! (exact dedup) and writes shards, so output is byte-identical for any thread count. A token channel
+//! bounds the batches in flight, so memory does not grow with the corpus. Every `shard_docs` input
+//! documents the sequencer closes the shard files and writes a checkpoint (stats, ordered-stage state,
+//! input position); a killed run restarts from the last checkpoint and produces the same bytes.
+
+use crate::config::{PipelineConfig, StageConfig};
+use crate::dedup::ExactDedup;
+use crate::document::Document;
+use crate::error::{Error, Location, Result};
+use crate::filters::{Length, Payload};
+use crate::readers::{self, InputFile};
+use crate::report::{InputSummary, OutputSummary, Report, ERROR_SAMPLE_CAP};
+use crate::stage::{OrderedStage, Stage, StageError, Verdict};
+use crate::stats::{ErrorSample, StageStats, Totals};
+use crate::writers::{self, ShardWriter};
+use crossbeam_channel::{bounded, Receiver, Sender};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+const BATCH_DOCS: usize = 256;
+const BATCH_BYTES: usize = 4 << 20;
+
+enum StageImpl {
+    Parallel(Box<dyn Stage>),
+    Ordered(Box<dyn OrderedStage>),
+}
+
+struct BuiltStage {
+    name: String,
+    annotate: bool,
+    imp: StageImpl,
+}
+
+/// Build the stage list from the config (one arm per stage).
+fn build_stage(config: &StageConfig) -> StageImpl {
+    match config {
+        StageConfig::Payload(c) => StageImpl::Parallel(Box::new(Payload::new(c.clone()))),
+        StageConfig::Length(c) => StageImpl::Parallel(Box::new(Length::new(c.clone()))),
+        StageConfig::ExactDedup(c) => StageImpl::Ordered(Box::new(ExactDedup::new(c.clone()))),
+    }
+}
+
+/// Live counters for a progress display (the library draws nothing itself).
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Bytes of input files read so far (compressed size).
+    pub input_bytes: Arc<AtomicU64>,
+    /// Total size of the input files.
+    pub total_bytes: AtomicU64,
+    pub documents: AtomicU64,
+    pub kept: AtomicU64,
+    pub removed: AtomicU64,
+    pub errors: AtomicU64,
+    pub done: AtomicBool,
+}
+
+/// What `run` needs beyond the pipeline config.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub inputs: Vec<PathBuf>,
+    pub output: PathBuf,
+    pub threads: usize,
+    pub progress: Option<Arc<Progress>>,
+}
+
+/// Where the reader is: input file index and records consumed in it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Position {
+    pub file: usize,
+    pub record: u64,
+}
+
+/// Saved after every shard; a rerun on the same output continues from here.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Checkpoint {
+    fingerprint: String,
+    next_shard: u64,
+    position: Position,
+    complete: bool,
+    stages: Vec<StageStats>,
+    totals: Totals,
+    errors_sample: Vec<ErrorSample>,
+    output: OutputSummary,
+    seconds: f64,
+}
+
+struct Batch {
+    seq: u64,
+    items: Vec<Result<Document>>,
+    end: Position,
+}
+
+enum Outcome {
+    ReadError(Error),
+    Alive(Document),
+    Dropped(Document, usize, &'static str),
+    Failed(Location, usize, StageError),
+}
+
+struct Done {
+    seq: u64,
+    outcomes: Vec<Outcome>,
+    /// Reader stats first, then the parallel stages.
+    stats: Vec<StageStats>,
+    end: Position,
+}
+
+enum Msg {
+    Done(Done),
+    Fatal(Error),
+}
+
+/// Run the pipeline over the inputs into `options.output`, resuming a killed run there.
+pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
+    config.validate()?;
+    let started = Instant::now();
+    let (files, skipped) = readers::collect_inputs(&options.inputs, config.input.format)?;
+    let out = &options.output;
+    let dirs = OutputDirs::create(out)?;
+    let fingerprint = fingerprint(config, &files);
+
+    let mut stages: Vec<BuiltStage> = Vec::new();
+    for entry in &config.stages {
+        let base = entry.config.type_name();
+        let count = stages.iter().filter(|s| s.name == base || s.name.starts_with(&format!("{base}_"))).count();
+        let name = if count == 0 { base.to_string() } else { format!("{base}_{}", count + 1) };
+        stages.push(BuiltStage {
+            name,
+            annotate: entry.annotate,
+            imp: build_stage(&entry.config),
+        });
+    }
+    // Stages up to the first ordered one run on the workers; from there on, on the sequencer.
+    let split = stages.iter().position(|s| matches!(s.imp, StageImpl::Ordered(_))).unwrap_or(stages.len());
+    let mut sequential = stages.split_off(split);
+    let parallel = Arc::new(stages);
+
+    let mut ckpt = match load_checkpoint(&dirs)? {
+        Some(c) if c.fingerprint != fingerprint => {
+            return Err(Error::Fatal(format!(
+                "{} holds the output of a run with other inputs or another config; choose a new -o directory or delete it",
+                out.display()
+            )))
+        }
+        Some(c) => c,
+        None => Checkpoint {
+            fingerprint: fingerprint.clone(),
+            next_shard: 0,
+            position: Position::default(),
+            complete: false,
+            stages: std::iter::once("read".to_string())
+                .chain(parallel.iter().map(|s| s.name.clone()))
+                .chain(sequential.iter().map(|s| s.name.clone()))
+                .map(StageStats::new)
+                .collect(),
+            totals: Totals::default(),
+            errors_sample: Vec::new(),
+            output: OutputSummary::default(),
+            seconds: 0.0,
+        },
+    };
+    dirs.clean_after(ckpt.next_shard)?;
+    restore_ordered(&dirs, &mut sequential, ckpt.next_shard)?;
+
+    let input_summary = InputSummary {
+        files: files.len() as u64,
+        bytes: files.iter().map(|f| f.size).sum(),
+        skipped_files: skipped.iter().map(|p| p.to_string_lossy().into_owned()).collect(),
+    };
+    let progress = options.progress.clone().unwrap_or_default();
+    progress.total_bytes.store(input_summary.bytes, Ordering::Relaxed);
+    let already: u64 = files[..ckpt.position.file.min(files.len())].iter().map(|f| f.size).sum();
+    progress.input_bytes.store(already, Ordering::Relaxed);
+    progress.documents.store(ckpt.totals.docs_in, Ordering::Relaxed);
+
+    if !ckpt.complete {
+        let mut seq = Sequencer {
+            config,
+            dirs: &dirs,
+            ckpt: &mut ckpt,
+            sequential: &mut sequential,
+            n_parallel: parallel.len(),
+            kept: None,
+            removed: None,
+            docs_in_shard: 0,
+            bytes_in_shard: 0,
+            progress: &progress,
+            run_started: started,
+        };
+        let result = drive(config, &files, parallel, options.threads.max(1), &progress, &mut seq);
+        progress.done.store(true, Ordering::Relaxed);
+        result?;
+        seq.ckpt.complete = true;
+        seq.checkpoint()?;
+    }
+    let report = Report {
+        tamis_version: env!("CARGO_PKG_VERSION").to_string(),
+        complete: true,
+        config: serde_json::to_value(config).map_err(|e| Error::Fatal(e.to_string()))?,
+        inputs: input_summary,
+        stages: ckpt.stages.clone(),
+        documents: ckpt.totals,
+        output: ckpt.output.clone(),
+        errors_sample: ckpt.errors_sample.clone(),
+        seconds: ckpt.seconds,
+    };
+    check_balance(&report)?;
+    write_atomic(&out.join("report.json"), &serde_json::to_vec_pretty(&report).map_err(|e| Error::Fatal(e.to_string()))?)?;
+    Ok(report)
+}
+
+/// Every stage and the whole run must account for every document.
+fn check_balance(report: &Report) -> Result<()> {
+    for s in &report.stages {
+        if !s.balanced() {
+            return Err(Error::Fatal(format!("internal accounting error in stage {}: {s:?}", s.name)));
+        }
+    }
+    if !report.documents.balanced() {
+        return Err(Error::Fatal(format!("internal accounting error: totals {:?}", report.documents)));
+    }
+    Ok(())
+}
+
+fn drive(
+    config: &PipelineConfig,
+    files: &[InputFile],
+    parallel: Arc<Vec<BuiltStage>>,
+    threads: usize,
+    progress: &Arc<Progress>,
+    seq: &mut Sequencer<'_>,
+) -> Result<()> {
+    let in_flight = 2 * threads + 2;
+    let (batch_tx, batch_rx) = bounded::<Batch>(in_flight);
+    let (done_tx, done_rx) = bounded::<Msg>(in_flight);
+    let (token_tx, token_rx) = bounded::<()>(in_flight);
+    for _ in 0..in_flight {
+        let _ = token_tx.send(());
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let start = seq.ckpt.position;
+    std::thread::scope(|scope| -> Result<()> {
+        {
+            let done_tx = done_tx.clone();
+            let stop = stop.clone();
+            let counter = progress.input_bytes.clone();
+            scope.spawn(move || read_inputs(config, files, start, counter, batch_tx, done_tx, token_rx, stop));
+        }
+        for _ in 0..threads {
+            let batch_rx = batch_rx.clone();
+            let done_tx = done_tx.clone();
+            let parallel = parallel.clone();
+            scope.spawn(move || work(&parallel, batch_rx, done_tx));
+        }
+        drop(done_tx);
+        drop(batch_rx);
+        let result = seq.consume(done_rx, &token_tx);
+        // On a fatal error, stop the reader; dropping the receivers unblocks everyone.
+        stop.store(true, Ordering::Relaxed);
+        drop(token_tx);
+        result
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn read_inputs(
+    config: &PipelineConfig,
+    files: &[InputFile],
+    start: Position,
+    counter: Arc<AtomicU64>,
+    batch_tx: Sender<Batch>,
+    done_tx: Sender<Msg>,
+    tokens: Receiver<()>,
+    stop: Arc<AtomicBool>,
+) {
+    let mut seq = 0u64;
+    let mut items = Vec::with_capacity(BATCH_DOCS);
+    let mut bytes = 0usize;
+    let mut end = start;
+    let mut send = |items: &mut Vec<Result<Document>>, end: Position| -> bool {
+        if tokens.recv().is_err() || stop.load(Ordering::Relaxed) {
+            return false;
+        }
+        let batch = Batch {
+            seq,
+            items: std::mem::take(items),
+            end,
+        };
+        seq += 1;
+        batch_tx.send(batch).is_ok()
+    };
+    for (index, file) in files.iter().enumerate().skip(start.file) {
+        let iter = match readers::open(file, &config.input, Some(counter.clone())) {
+            Ok(it) => it,
+            Err(e) => {
+                let _ = done_tx.send(Msg::Fatal(e));
+                return;
+            }
+        };
+        let skip = if index == start.file { start.record } else { 0 };
+        let mut record = 0u64;
+        for item in iter {
+            record += 1;
+            if record <= skip {
+                continue;
+            }
+            bytes += item.as_ref().map(|d| d.byte_len()).unwrap_or(0);
+            items.push(item);
+            end = Position { file: index, record };
+            if items.len() >= BATCH_DOCS || bytes >= BATCH_BYTES {
+                bytes = 0;
+                if !send(&mut items, end) {
+                    return;
+                }
+            }
+        }
+        if record < skip {
+            let _ = done_tx.send(Msg::Fatal(Error::Fatal(format!(
+                "{}: has {record} records, fewer than the {skip} the checkpoint says were read; the input changed since the interrupted run",
+                file.display()
+            ))));
+            return;
+        }
+    }
+    if !items.is_empty() {
+        send(&mut items, end);
+    }
+}
+
+fn work(stages: &[BuiltStage], batches: Receiver<Batch>, done: Sender<Msg>) {
+    for batch in batches {
+        let mut stats: Vec<StageStats> = std::iter::once(StageStats::default()).chain(stages.iter().map(|_| StageStats::default())).collect();
+        let mut outcomes = Vec::with_capacity(batch.items.len());
+        for item in batch.items {
+            let read = &mut stats[0];
+            read.docs_in += 1;
+            let mut doc = match item {
+                Ok(doc) => doc,
+                Err(e) => {
+                    *read.errors.entry(error_kind(&e).to_string()).or_default() += 1;
+                    outcomes.push(Outcome::ReadError(e));
+                    continue;
+                }
+            };
+            read.kept += 1;
+            read.bytes_in += doc.byte_len() as u64;
+            read.bytes_kept += doc.byte_len() as u64;
+            let mut outcome = None;
+            for (i, stage) in stages.iter().enumerate() {
+                let StageImpl::Parallel(s) = &stage.imp else { continue };
+                let r = apply(&stage.name, stage.annotate, &mut stats[i + 1], &mut doc, |d| s.process(d));
+                match r {
+                    Ok(None) => {}
+                    Ok(Some(reason)) => {
+                        outcome = Some(Outcome::Dropped(std::mem::replace(&mut doc, placeholder()), i, reason));
+                        break;
+                    }
+                    Err(e) => {
+                        outcome = Some(Outcome::Failed(doc.source.location(), i, e));
+                        break;
+                    }
+                }
+            }
+            outcomes.push(outcome.unwrap_or(Outcome::Alive(doc)));
+        }
+        let msg = Msg::Done(Done {
+            seq: batch.seq,
+            outcomes,
+            stats,
+            end: batch.end,
+        });
+        if done.send(msg).is_err() {
+            return;
+        }
+    }
+}
+
+fn placeholder() -> Document {
+    Document::new_text(
+        String::new(),
+        String::new(),
+        crate::document::Source {
+            file: String::new(),
+            record: 0,
+            offset: None,
+        },
+    )
+}
+
+/// Run one stage on one document, counting; Ok(Some(reason)) = drop, Ok(None) = continue.
+fn apply(
+    name: &str,
+    annotate: bool,
+    stats: &mut StageStats,
+    doc: &mut Document,
+    f: impl FnOnce(&mut Document) -> std::result::Result<Verdict, StageError>,
+) -> std::result::Result<Option<&'static str>, StageError> {
+    let t = Instant::now();
+    stats.docs_in += 1;
+    stats.bytes_in += doc.byte_len() as u64;
+    let verdict = f(doc);
+    stats.seconds += t.elapsed().as_secs_f64();
+    match verdict {
+        Ok(Verdict::Keep) => {
+            stats.kept += 1;
+            stats.bytes_kept += doc.byte_len() as u64;
+            Ok(None)
+        }
+        Ok(Verdict::Drop(reason)) if annotate => {
+            *stats.flagged.entry(reason.to_string()).or_default() += 1;
+            stats.kept += 1;
+            stats.bytes_kept += doc.byte_len() as u64;
+            let flags = doc.metadata.entry("flagged_by").or_insert_with(|| serde_json::Value::Array(Vec::new()));
+            if let serde_json::Value::Array(a) = flags {
+                a.push(format!("{name}.{reason}").into());
+            }
+            Ok(None)
+        }
+        Ok(Verdict::Drop(reason)) => {
+            *stats.dropped.entry(reason.to_string()).or_default() += 1;
+            Ok(Some(reason))
+        }
+        Err(e) => {
+            *stats.errors.entry(e.kind.to_string()).or_default() += 1;
+            Err(e)
+        }
+    }
+}
+
+fn error_kind(e: &Error) -> &'static str {
+    match e {
+        Error::Record { kind, .. } => kind,
+        Error::Io { .. } => "io",
+        Error::Config(_) => "config",
+        Error::Fatal(_) => "fatal",
+    }
+}
+
+struct Sequencer<'a> {
+    config: &'a PipelineConfig,
+    dirs: &'a OutputDirs,
+    ckpt: &'a mut Checkpoint,
+    sequential: &'a mut Vec<BuiltStage>,
+    n_parallel: usize,
+    kept: Option<Box<dyn ShardWriter>>,
+    removed: Option<Box<dyn ShardWriter>>,
+    docs_in_shard: u64,
+    bytes_in_shard: u64,
+    progress: &'a Progress,
+    run_started: Instant,
+}
+
+impl Sequencer<'_> {
+    fn consume(&mut self, done: Receiver<Msg>, tokens: &Sender<()>) -> Result<()> {
+        let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
+        let mut next = 0u64;
+        for msg in done {
+            match msg {
+                Msg::Fatal(e) => return Err(e),
+                Msg::Done(d) => {
+                    pending.insert(d.seq, d);
+                }
+            }
+            while let Some(d) = pending.remove(&next) {
+                next += 1;
+                self.handle(d)?;
+                let _ = tokens.send(());
+            }
+        }
+        if !pending.is_empty() {
+            return Err(Error::Fatal("a worker stopped before finishing its batch".into()));
+        }
+        Ok(())
+    }
+
+    fn handle(&mut self, done: Done) -> Result<()> {
+        for (i, s) in done.stats.iter().enumerate() {
+            self.ckpt.stages[i].merge(s);
+        }
+        let n = done.outcomes.len() as u64;
+        for outcome in done.outcomes {
+            self.ckpt.totals.docs_in += 1;
+            match outcome {
+                Outcome::ReadError(e) => {
+                    let message = match &e {
+                        Error::Record { message, .. } => message.clone(),
+                        other => other.to_string(),
+                    };
+                    self.record_error("read", &e_location(&e), error_kind(&e), &message)
+                }
+                Outcome::Failed(loc, i, e) => {
+                    let name = self.ckpt.stages[i + 1].name.clone();
+                    self.record_error(&name, &loc, e.kind, &e.message);
+                }
+                Outcome::Dropped(doc, i, reason) => {
+                    let name = &self.ckpt.stages[i + 1].name;
+                    let by = format!("{name}.{reason}");
+                    self.write_removed(&doc, &by)?;
+                }
+                Outcome::Alive(mut doc) => self.finish_document(&mut doc)?,
+            }
+        }
+        self.docs_in_shard += n;
+        self.progress.documents.fetch_add(n, Ordering::Relaxed);
+        self.ckpt.position = done.end;
+        if self.docs_in_shard >= self.config.output.shard_docs || self.bytes_in_shard >= self.config.output.shard_bytes {
+            self.checkpoint()?;
+        }
+        Ok(())
+    }
+
+    /// Sequential stages, then the kept writer.
+    fn finish_document(&mut self, doc: &mut Document) -> Result<()> {
+        let base = 1 + self.n_parallel;
+        for (j, stage) in self.sequential.iter_mut().enumerate() {
+            let stats = &mut self.ckpt.stages[base + j];
+            let name = stage.name.clone();
+            let annotate = stage.annotate;
+            let result = match &mut stage.imp {
+                StageImpl::Ordered(s) => apply(&name, annotate, stats, doc, |d| s.process(d)),
+                StageImpl::Parallel(s) => apply(&name, annotate, stats, doc, |d| s.process(d)),
+            };
+            match result {
+                Ok(None) => {}
+                Ok(Some(reason)) => {
+                    let by = format!("{name}.{reason}");
+                    return self.write_removed(doc, &by);
+                }
+                Err(e) => {
+                    let loc = doc.source.location();
+                    self.record_error(&name, &loc, e.kind, &e.message);
+                    return Ok(());
+                }
+            }
+        }
+        self.ckpt.totals.kept += 1;
+        self.progress.kept.fetch_add(1, Ordering::Relaxed);
+        let len = doc.byte_len() as u64;
+        self.ckpt.output.kept_bytes += len;
+        self.bytes_in_shard += len;
+        if self.kept.is_none() {
+            let path = writers::shard_path(&self.dirs.kept, self.ckpt.next_shard, self.config.output.format);
+            self.kept = Some(writers::create(&path, &self.config.output)?);
+        }
+        if let Some(w) = self.kept.as_mut() {
+            w.write(doc, None)?;
+        }
+        Ok(())
+    }
+
+    fn write_removed(&mut self, doc: &Document, by: &str) -> Result<()> {
+        self.ckpt.totals.removed += 1;
+        self.progress.removed.fetch_add(1, Ordering::Relaxed);
+        if !self.config.output.write_removed {
+            return Ok(());
+        }
+        let len = doc.byte_len() as u64;
+        self.ckpt.output.removed_bytes += len;
+        self.bytes_in_shard += len;
+        if self.removed.is_none() {
+            let path = writers::shard_path(&self.dirs.removed, self.ckpt.next_shard, self.config.output.format);
+            self.removed = Some(writers::create(&path, &self.config.output)?);
+        }
+        if let Some(w) = self.removed.as_mut() {
+            w.write(doc, Some(by))?;
+        }
+        Ok(())
+    }
+
+    fn record_error(&mut self, stage: &str, loc: &Location, kind: &str, message: &str) {
+        self.ckpt.totals.errors += 1;
+        self.progress.errors.fetch_add(1, Ordering::Relaxed);
+        if self.ckpt.errors_sample.len() < ERROR_SAMPLE_CAP {
+            self.ckpt.errors_sample.push(ErrorSample {
+                stage: stage.to_string(),
+                kind: kind.to_string(),
+                file: loc.file.clone(),
+                record: loc.record,
+                offset: loc.offset,
+                message: message.to_string(),
+            });
+        }
+    }
+
+    /// Close the shard files, save ordered-stage state, then the checkpoint (in that order).
+    fn checkpoint(&mut self) -> Result<()> {
+        let shard = self.ckpt.next_shard;
+        let mut wrote = false;
+        for w in [self.kept.take(), self.removed.take()].into_iter().flatten() {
+            w.finish()?;
+            wrote = true;
+        }
+        for (j, stage) in self.sequential.iter_mut().enumerate() {
+            if let StageImpl::Ordered(s) = &mut stage.imp {
+                let mut data = Vec::new();
+                s.save_delta(&mut data);
+                if !data.is_empty() {
+                    write_atomic(&self.dirs.state_path(shard, j), &data)?;
+                    wrote = true;
+                }
+            }
+        }
+        if wrote || self.docs_in_shard > 0 {
+            self.ckpt.next_shard += 1;
+            self.ckpt.output.shards = self.ckpt.next_shard;
+        }
+        self.docs_in_shard = 0;
+        self.bytes_in_shard = 0;
+        let now = Instant::now();
+        self.ckpt.seconds += now.duration_since(self.run_started).as_secs_f64();
+        self.run_started = now;
+        let data = serde_json::to_vec(&*self.ckpt).map_err(|e| Error::Fatal(e.to_string()))?;
+        write_atomic(&self.dirs.checkpoint, &data)
+    }
+}
+
+fn e_location(e: &Error) -> Location {
+    match e {
+        Error::Record { location, .. } => location.clone(),
+        Error::Io { path, .. } => Location {
+            file: path.to_string_lossy().into_owned(),
+            record: 0,
+            offset: None,
+        },
+        _ => Location {
+            file: String::new(),
+            record: 0,
+            offset: None,
+        },
+    }
+}
+
+struct OutputDirs {
+    kept: PathBuf,
+    removed: PathBuf,
+    state: PathBuf,
+    checkpoint: PathBuf,
+}
+
+impl OutputDirs {
+    fn create(out: &Path) -> Result<Self> {
+        let dirs = OutputDirs {
+            kept: out.join("kept"),
+            removed: out.join("removed"),
+            state: out.join(".tamis").join("state"),
+            checkpoint: out.join(".tamis").join("checkpoint.json"),
+        };
+        for d in [&dirs.kept, &dirs.removed, &dirs.state] {
+            std::fs::create_dir_all(d).map_err(|e| Error::io(d, e))?;
+        }
+        // Fail now, with the path, if the output is not writable.
+        let probe = out.join(".tamis").join("write-probe");
+        std::fs::write(&probe, b"").map_err(|e| Error::io(&probe, e))?;
+        let _ = std::fs::remove_file(&probe);
+        Ok(dirs)
+    }
+
+    fn state_path(&self, shard: u64, stage: usize) -> PathBuf {
+        self.state.join(format!("{shard:05}-{stage}.bin"))
+    }
+
+    /// Remove what an interrupted run left after its last checkpoint: temp files and later shards.
+    fn clean_after(&self, next_shard: u64) -> Result<()> {
+        for dir in [&self.kept, &self.removed, &self.state] {
+            let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+            for entry in entries {
+                let path = entry.map_err(|e| Error::io(dir, e))?.path();
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let number = name
+                    .strip_prefix("part-")
+                    .unwrap_or(&name)
+                    .split(|c: char| !c.is_ascii_digit())
+                    .next()
+                    .and_then(|n| n.parse::<u64>().ok());
+                let stale = name.ends_with(".tmp") || number.is_some_and(|n| n >= next_shard);
+                if stale {
+                    std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn load_checkpoint(dirs: &OutputDirs) -> Result<Option<Checkpoint>> {
+    match std::fs::read(&dirs.checkpoint) {
+        Ok(data) => serde_json::from_slice(&data)
+            .map(Some)
+            .map_err(|e| Error::Fatal(format!("{}: unreadable checkpoint ({e}); delete the output directory to start over", dirs.checkpoint.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(&dirs.checkpoint, e)),
+    }
+}
+
+fn restore_ordered(dirs: &OutputDirs, stages: &mut [BuiltStage], shards: u64) -> Result<()> {
+    for (j, stage) in stages.iter_mut().enumerate() {
+        let StageImpl::Ordered(s) = &mut stage.imp else { continue };
+        for shard in 0..shards {
+            let path = dirs.state_path(shard, j);
+            match std::fs::read(&path) {
+                Ok(data) => s.load_delta(&data).map_err(|e| Error::Fatal(format!("{}: {e}", path.display())))?,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io(&path, e)),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Identifies a run: config and inputs (path, size). A resumed run must match it.
+fn fingerprint(config: &PipelineConfig, files: &[InputFile]) -> String {
+    let mut text = config.to_toml();
+    for f in files {
+        text.push_str(&format!("\n{}\t{}", f.path.display(), f.size));
+    }
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
+}
+
+/// Write a file under a temporary name, sync, rename.
+pub(crate) fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
+    let tmp = writers::temp_path(path);
+    {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        f.write_all(data).map_err(|e| Error::io(&tmp, e))?;
+        f.sync_all().map_err(|e| Error::io(&tmp, e))?;
+    }
+    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+}

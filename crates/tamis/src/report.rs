@@ -1,0 +1,45 @@
+//! `OUT/report.json`: resolved config, per-stage stats in pipeline order, totals, sampled errors.
+
+use crate::stats::{ErrorSample, StageStats, Totals};
+use serde::{Deserialize, Serialize};
+
+/// Errors kept in the report's sample (the counts cover all of them).
+pub const ERROR_SAMPLE_CAP: usize = 100;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct InputSummary {
+    pub files: u64,
+    pub bytes: u64,
+    /// Files found while walking directories that are of no known type.
+    pub skipped_files: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Report {
+    pub tamis_version: String,
+    pub complete: bool,
+    pub config: serde_json::Value,
+    pub inputs: InputSummary,
+    /// `read` first, then every stage in pipeline order.
+    pub stages: Vec<StageStats>,
+    pub documents: Totals,
+    pub output: OutputSummary,
+    pub errors_sample: Vec<ErrorSample>,
+    /// Wall time of the runs that produced this output (summed over resumed runs).
+    pub seconds: f64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct OutputSummary {
+    pub shards: u64,
+    pub kept_bytes: u64,
+    pub removed_bytes: u64,
+}
+
+impl Report {
+    /// Read a report back (used by tests and `tamis` tooling).
+    pub fn read(path: &std::path::Path) -> crate::Result<Report> {
+        let text = std::fs::read_to_string(path).map_err(|e| crate::Error::io(path, e))?;
+        serde_json::from_str(&text).map_err(|e| crate::Error::Fatal(format!("{}: {e}", path.display())))
+    }
+}

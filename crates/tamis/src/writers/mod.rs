@@ -1,0 +1,122 @@
+//! Shard writers for `kept/` and `removed/`: JSONL (zstd or plain) or Parquet. A shard is written to a
+//! temporary name and renamed by `finish`, so a file under its final name is always complete.
+
+pub mod jsonl;
+pub mod parquet;
+
+use crate::document::Document;
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::path::{Path, PathBuf};
+
+/// Output file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum OutputFormat {
+    #[default]
+    #[serde(rename = "jsonl.zst")]
+    JsonlZst,
+    #[serde(rename = "jsonl")]
+    Jsonl,
+    #[serde(rename = "parquet")]
+    Parquet,
+}
+
+impl OutputFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            OutputFormat::JsonlZst => "jsonl.zst",
+            OutputFormat::Jsonl => "jsonl",
+            OutputFormat::Parquet => "parquet",
+        }
+    }
+}
+
+impl std::str::FromStr for OutputFormat {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s {
+            "jsonl.zst" | "zst" => Ok(OutputFormat::JsonlZst),
+            "jsonl" => Ok(OutputFormat::Jsonl),
+            "parquet" => Ok(OutputFormat::Parquet),
+            _ => Err(format!("unknown output format {s:?} (jsonl.zst, jsonl, parquet)")),
+        }
+    }
+}
+
+/// Writer settings from the `[output]` config table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OutputConfig {
+    pub format: OutputFormat,
+    /// Start a new shard (and a resume checkpoint) after this many input documents.
+    pub shard_docs: u64,
+    /// ... or once this many bytes of text were written to the shard.
+    pub shard_bytes: u64,
+    /// Write removed documents to `removed/` (with `metadata.removed_by`).
+    pub write_removed: bool,
+    /// zstd level for `.jsonl.zst` and Parquet.
+    pub zstd_level: i32,
+}
+
+impl Default for OutputConfig {
+    fn default() -> Self {
+        OutputConfig {
+            format: OutputFormat::JsonlZst,
+            shard_docs: 100_000,
+            shard_bytes: 256 << 20,
+            write_removed: true,
+            zstd_level: 3,
+        }
+    }
+}
+
+/// The output record of a document: `{id, text, url?, metadata}`; `metadata.origin` names the input
+/// record, `metadata.removed_by` the `stage.reason` of a removed document.
+pub fn to_record(doc: &Document, removed_by: Option<&str>) -> Map<String, Value> {
+    let mut metadata = doc.metadata.clone();
+    metadata.insert("origin".into(), Value::from(doc.source.to_string()));
+    if let Some(r) = removed_by {
+        metadata.insert("removed_by".into(), Value::from(r));
+    }
+    let mut rec = Map::new();
+    rec.insert("id".into(), Value::from(doc.id.clone()));
+    rec.insert("text".into(), Value::from(doc.text_lossy().into_owned()));
+    if let Some(u) = &doc.url {
+        rec.insert("url".into(), Value::from(u.clone()));
+    }
+    rec.insert("metadata".into(), Value::Object(metadata));
+    rec
+}
+
+/// Writes one shard file.
+pub trait ShardWriter: Send {
+    fn write(&mut self, doc: &Document, removed_by: Option<&str>) -> Result<()>;
+    /// Flush, close and move the file to its final name.
+    fn finish(self: Box<Self>) -> Result<()>;
+}
+
+/// Path of shard `n` in `dir`.
+pub fn shard_path(dir: &Path, n: u64, format: OutputFormat) -> PathBuf {
+    dir.join(format!("part-{n:05}.{}", format.extension()))
+}
+
+/// Temporary path a shard is written to before its rename.
+pub fn temp_path(path: &Path) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(".tmp");
+    PathBuf::from(s)
+}
+
+/// Open a writer for shard `path` in the given format.
+pub fn create(path: &Path, config: &OutputConfig) -> Result<Box<dyn ShardWriter>> {
+    Ok(match config.format {
+        OutputFormat::JsonlZst => Box::new(jsonl::JsonlWriter::create(path, Some(config.zstd_level))?),
+        OutputFormat::Jsonl => Box::new(jsonl::JsonlWriter::create(path, None)?),
+        OutputFormat::Parquet => Box::new(parquet::ParquetWriter::create(path, config.zstd_level)?),
+    })
+}
+
+pub(crate) fn rename_into_place(tmp: &Path, path: &Path) -> Result<()> {
+    std::fs::rename(tmp, path).map_err(|e| Error::io(path, e))
+}
