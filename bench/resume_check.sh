@@ -75,6 +75,9 @@ describe() {  # dir
     rep=absent; [[ -f "$d/report.json" ]] && rep=present
     echo "kept/ $k shard(s), removed/ $r shard(s), $t temp/in-progress file(s) there; $o file(s) in total under OUT ($(du -sh "$d" 2>/dev/null | cut -f1)), report.json $rep"
 }
+listing() {  # dir -> files under kept/ removed/ (max 8) with sizes
+    (cd "$1" 2>/dev/null && find kept removed -type f -printf '%p (%s B)\n' 2>/dev/null | sort | head -8 | paste -sd ';' -)
+}
 hashes() {  # dir out
     (cd "$1" && find kept removed -type f -print0 2>/dev/null | sort -z | xargs -0 -r sha256sum) > "$2"
 }
@@ -114,11 +117,12 @@ for k in ${KILL_AFTER//,/ }; do
     deadline=$(awk "BEGIN{printf \"%.3f\", $t0 + $k}")
     while kill -0 "$pid" 2>/dev/null && awk "BEGIN{exit !($(now) < $deadline)}"; do sleep 0.02; done
     if kill -0 "$pid" 2>/dev/null && [[ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ]]; then
-        state="$(describe "$B")"
+        state="$(describe "$B")"; files_at_kill="$(listing "$B")"
         kill -9 "$pid"; wait "$pid" 2>/dev/null; rc=$?
         KILLED=$((KILLED + 1))
         say "  KILLED mid-run at $(fsub "$(now)" "$t0")s (pid $pid, wait status $rc = $([[ $rc == 137 ]] && echo SIGKILL || echo '?'))"
         say "  state at kill time: $state"
+        say "  files at kill time: ${files_at_kill:-none}"
         say "  (run A produced: $(describe "$A"))"
     else
         wait "$pid"; rc=$?

@@ -184,6 +184,8 @@ if ((DETERMINISM)); then
 fi
 
 declare -A DET
+LOAD0="$(cut -d' ' -f1-3 /proc/loadavg)"
+log "load average before the runs: $LOAD0"
 for half in "${HALVES[@]}"; do
     for t in $RUN_THREADS; do
         for ((r = 1; r <= REPS; r++)); do
@@ -225,9 +227,9 @@ GITDIRTY="$(git -C "$REPO" status --porcelain 2>/dev/null | grep -vc '^??' || tr
 CPU="$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)"
 MEM="$(awk '/^MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
 "$PY" - "$ROWS" "$OUT" "$CORPUS" "$REPO" "$DETJSON" "$TV" "$BIN_SHA" "$GIT" "$GITDIRTY" "$CPU" "$NPROC" "$MEM" \
-        "$CONFIG" "$REPS" "$ARGV" <<'PY'
+        "$CONFIG" "$REPS" "$ARGV" "$LOAD0" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY'
 import json, os, sys, datetime as dt
-rows_f, out, corpus, repo, detjson, tv, binsha, git, dirty, cpu, nproc, mem, config, reps, argv = sys.argv[1:]
+rows_f, out, corpus, repo, detjson, tv, binsha, git, dirty, cpu, nproc, mem, config, reps, argv, load0, load1 = sys.argv[1:]
 rows = [json.loads(l) for l in open(rows_f) if l.strip()]
 det = json.loads(detjson)
 try:
@@ -240,7 +242,8 @@ for r in rows:
     if k not in best or r["wall_s"] < best[k]["wall_s"]:
         best[k] = r
 L = [f"# tamis run throughput ({dt.datetime.now():%Y-%m-%d %H:%M})", "",
-     f"- machine: {cpu}, {nproc} cores, {mem} RAM",
+     f"- machine: {cpu}, {nproc} cores, {mem} RAM; load average (1/5/15 min) before: {load0}, after: {load1}"
+     + (" — **machine was busy, numbers are noisy**" if float(load0.split()[0]) > 0.5 else ""),
      f"- tamis: `{tv}`, binary sha256 {binsha}…, git {git}" + (f" (+{dirty} modified files)" if dirty not in ("", "0") else ""),
      f"- config: {config or 'default'}; best of {reps} run(s) per row; MB = 10^6 bytes of *uncompressed* input; "
      f"docs/s uses report.json documents.in",

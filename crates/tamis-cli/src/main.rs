@@ -13,7 +13,11 @@ use tamis::writers::OutputFormat;
 use tamis::{PipelineConfig, Progress, Report, RunOptions};
 
 #[derive(Parser)]
-#[command(name = "tamis", version, about = "Refine raw web-crawl data into clean, deduplicated text")]
+#[command(
+    name = "tamis",
+    version,
+    about = "Refine raw web-crawl data into clean, deduplicated text"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -77,8 +81,10 @@ fn main() {
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain()
-        .any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn real_main() -> Result<i32> {
@@ -132,9 +138,12 @@ fn run(pipeline: &PipelineConfig, inputs: Vec<PathBuf>, output: PathBuf, threads
         output: output.clone(),
         threads,
         progress: Some(progress.clone()),
+        ..Default::default()
     };
     let started = Instant::now();
-    let bar = std::io::stderr().is_terminal().then(|| spawn_progress_bar(progress.clone()));
+    let bar = std::io::stderr()
+        .is_terminal()
+        .then(|| spawn_progress_bar(progress.clone()));
     let result = tamis::run(pipeline, &options);
     progress.done.store(true, Ordering::Relaxed);
     if let Some(handle) = bar {
@@ -150,8 +159,10 @@ fn spawn_progress_bar(progress: Arc<Progress>) -> std::thread::JoinHandle<()> {
         let total = progress.total_bytes.load(Ordering::Relaxed);
         let bar = ProgressBar::new(total.max(1));
         bar.set_style(
-            ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         let start = Instant::now();
         while !progress.done.load(Ordering::Relaxed) {
@@ -176,7 +187,11 @@ fn spawn_progress_bar(progress: Arc<Progress>) -> std::thread::JoinHandle<()> {
 
 fn print_summary(report: &Report, output: &std::path::Path, elapsed: Duration) {
     let mut e = std::io::stderr().lock();
-    let _ = writeln!(e, "{:<16} {:>10} {:>10} {:>10} {:>8}  top reasons", "stage", "in", "kept", "removed", "errors");
+    let _ = writeln!(
+        e,
+        "{:<16} {:>10} {:>10} {:>10} {:>8}  top reasons",
+        "stage", "in", "kept", "removed", "errors"
+    );
     for s in &report.stages {
         let mut reasons: Vec<_> = s.dropped.iter().chain(s.flagged.iter()).collect();
         reasons.sort_by(|a, b| b.1.cmp(a.1));
@@ -207,7 +222,13 @@ fn print_summary(report: &Report, output: &std::path::Path, elapsed: Duration) {
     for s in report.errors_sample.iter().take(5) {
         let _ = writeln!(e, "  error: {} record {}: {}: {}", s.file, s.record, s.kind, s.message);
     }
-    let _ = writeln!(e, "output: {}/kept, {}/removed, {}/report.json", output.display(), output.display(), output.display());
+    let _ = writeln!(
+        e,
+        "output: {}/kept, {}/removed, {}/report.json",
+        output.display(),
+        output.display(),
+        output.display()
+    );
 }
 
 fn scan(inputs: &[PathBuf], format: InputFormat) -> Result<i32> {

@@ -27,9 +27,21 @@ pub enum StageKind {
 
 /// Name, kind and one-line summary of every stage: feeds `tamis stages` and the docs.
 pub const STAGES: &[(&str, StageKind, &str)] = &[
-    ("payload", StageKind::Filter, "removes raw records that can never become text (images, PDF, binaries) and non-2xx HTTP responses"),
-    ("length", StageKind::Filter, "removes documents outside min/max characters or words"),
-    ("exact_dedup", StageKind::Ordered, "removes exact duplicates of normalised text, keeping the first in input order"),
+    (
+        "payload",
+        StageKind::Filter,
+        "removes raw records that can never become text (images, PDF, binaries) and non-2xx HTTP responses",
+    ),
+    (
+        "length",
+        StageKind::Filter,
+        "removes documents outside min/max characters or words",
+    ),
+    (
+        "exact_dedup",
+        StageKind::Ordered,
+        "removes exact duplicates of normalised text, keeping the first in input order",
+    ),
 ];
 
 impl StageConfig {
@@ -61,7 +73,10 @@ pub struct StageEntry {
 
 impl StageEntry {
     pub fn new(config: StageConfig) -> Self {
-        StageEntry { config, annotate: false }
+        StageEntry {
+            config,
+            annotate: false,
+        }
     }
 }
 
@@ -69,7 +84,9 @@ impl<'de> Deserialize<'de> for StageEntry {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         use serde::de::Error as _;
         let mut value = Value::deserialize(d)?;
-        let obj = value.as_object_mut().ok_or_else(|| D::Error::custom("a stage must be a table"))?;
+        let obj = value
+            .as_object_mut()
+            .ok_or_else(|| D::Error::custom("a stage must be a table"))?;
         let annotate = match obj.remove("annotate") {
             None => false,
             Some(Value::Bool(b)) => b,
@@ -81,7 +98,10 @@ impl<'de> Deserialize<'de> for StageEntry {
         };
         if !STAGES.iter().any(|(name, _, _)| *name == ty) {
             let known: Vec<_> = STAGES.iter().map(|s| s.0).collect();
-            return Err(D::Error::custom(format!("unknown stage type {ty:?}; known: {}", known.join(", "))));
+            return Err(D::Error::custom(format!(
+                "unknown stage type {ty:?}; known: {}",
+                known.join(", ")
+            )));
         }
         let config = check_unknown_fields(&ty, value).map_err(D::Error::custom)?;
         Ok(StageEntry { config, annotate })
@@ -96,7 +116,10 @@ fn check_unknown_fields(ty: &str, value: Value) -> std::result::Result<StageConf
     if let (Some(given), Some(known)) = (value.as_object(), known.as_object()) {
         if let Some(bad) = given.keys().find(|k| !known.contains_key(*k)) {
             let fields: Vec<_> = known.keys().filter(|k| *k != "type").map(String::as_str).collect();
-            return Err(format!("stage {ty:?}: unknown key {bad:?}; known keys: {}", fields.join(", ")));
+            return Err(format!(
+                "stage {ty:?}: unknown key {bad:?}; known keys: {}",
+                fields.join(", ")
+            ));
         }
     }
     Ok(config)
@@ -197,7 +220,10 @@ mod tests {
         assert!(c.stages[0].annotate);
         assert_eq!(
             c.stages[0].config,
-            StageConfig::Length(LengthConfig { min_words: Some(3), ..LengthConfig::default() })
+            StageConfig::Length(LengthConfig {
+                min_words: Some(3),
+                ..LengthConfig::default()
+            })
         );
     }
 

@@ -8,7 +8,7 @@
 //! use tamis::{run, PipelineConfig, RunOptions};
 //! let report = run(
 //!     &PipelineConfig::default(),
-//!     &RunOptions { inputs: vec!["examples".into()], output: "out".into(), threads: 2, progress: None },
+//!     &RunOptions { inputs: vec!["examples".into()], output: "out".into(), threads: 2, ..Default::default() },
 //! )?;
 //! assert!(report.documents.balanced());
 //! # Ok::<(), tamis::Error>(())

@@ -62,12 +62,16 @@ pub struct Progress {
 }
 
 /// What `run` needs beyond the pipeline config.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct RunOptions {
     pub inputs: Vec<PathBuf>,
     pub output: PathBuf,
     pub threads: usize,
     pub progress: Option<Arc<Progress>>,
+    /// Testing aid: abandon the run, as a crash would, right after this many checkpoints
+    /// (open shard files stay behind as temporary files).
+    #[doc(hidden)]
+    pub abandon_after_checkpoints: Option<u64>,
 }
 
 /// Where the reader is: input file index and records consumed in it.
@@ -129,8 +133,15 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
     let mut stages: Vec<BuiltStage> = Vec::new();
     for entry in &config.stages {
         let base = entry.config.type_name();
-        let count = stages.iter().filter(|s| s.name == base || s.name.starts_with(&format!("{base}_"))).count();
-        let name = if count == 0 { base.to_string() } else { format!("{base}_{}", count + 1) };
+        let count = stages
+            .iter()
+            .filter(|s| s.name == base || s.name.starts_with(&format!("{base}_")))
+            .count();
+        let name = if count == 0 {
+            base.to_string()
+        } else {
+            format!("{base}_{}", count + 1)
+        };
         stages.push(BuiltStage {
             name,
             annotate: entry.annotate,
@@ -138,16 +149,19 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
         });
     }
     // Stages up to the first ordered one run on the workers; from there on, on the sequencer.
-    let split = stages.iter().position(|s| matches!(s.imp, StageImpl::Ordered(_))).unwrap_or(stages.len());
+    let split = stages
+        .iter()
+        .position(|s| matches!(s.imp, StageImpl::Ordered(_)))
+        .unwrap_or(stages.len());
     let mut sequential = stages.split_off(split);
     let parallel = Arc::new(stages);
 
     let mut ckpt = match load_checkpoint(&dirs)? {
         Some(c) if c.fingerprint != fingerprint => {
             return Err(Error::Fatal(format!(
-                "{} holds the output of a run with other inputs or another config; choose a new -o directory or delete it",
-                out.display()
-            )))
+            "{} holds the output of a run with other inputs or another config; choose a new -o directory or delete it",
+            out.display()
+        )))
         }
         Some(c) => c,
         None => Checkpoint {
@@ -176,7 +190,10 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
     };
     let progress = options.progress.clone().unwrap_or_default();
     progress.total_bytes.store(input_summary.bytes, Ordering::Relaxed);
-    let already: u64 = files[..ckpt.position.file.min(files.len())].iter().map(|f| f.size).sum();
+    let already: u64 = files[..ckpt.position.file.min(files.len())]
+        .iter()
+        .map(|f| f.size)
+        .sum();
     progress.input_bytes.store(already, Ordering::Relaxed);
     progress.documents.store(ckpt.totals.docs_in, Ordering::Relaxed);
 
@@ -193,6 +210,7 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
             bytes_in_shard: 0,
             progress: &progress,
             run_started: started,
+            abandon_after: options.abandon_after_checkpoints,
         };
         let result = drive(config, &files, parallel, options.threads.max(1), &progress, &mut seq);
         progress.done.store(true, Ordering::Relaxed);
@@ -212,7 +230,10 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
         seconds: ckpt.seconds,
     };
     check_balance(&report)?;
-    write_atomic(&out.join("report.json"), &serde_json::to_vec_pretty(&report).map_err(|e| Error::Fatal(e.to_string()))?)?;
+    write_atomic(
+        &out.join("report.json"),
+        &serde_json::to_vec_pretty(&report).map_err(|e| Error::Fatal(e.to_string()))?,
+    )?;
     Ok(report)
 }
 
@@ -220,11 +241,17 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
 fn check_balance(report: &Report) -> Result<()> {
     for s in &report.stages {
         if !s.balanced() {
-            return Err(Error::Fatal(format!("internal accounting error in stage {}: {s:?}", s.name)));
+            return Err(Error::Fatal(format!(
+                "internal accounting error in stage {}: {s:?}",
+                s.name
+            )));
         }
     }
     if !report.documents.balanced() {
-        return Err(Error::Fatal(format!("internal accounting error: totals {:?}", report.documents)));
+        return Err(Error::Fatal(format!(
+            "internal accounting error: totals {:?}",
+            report.documents
+        )));
     }
     Ok(())
 }
@@ -336,7 +363,9 @@ fn read_inputs(
 
 fn work(stages: &[BuiltStage], batches: Receiver<Batch>, done: Sender<Msg>) {
     for batch in batches {
-        let mut stats: Vec<StageStats> = std::iter::once(StageStats::default()).chain(stages.iter().map(|_| StageStats::default())).collect();
+        let mut stats: Vec<StageStats> = std::iter::once(StageStats::default())
+            .chain(stages.iter().map(|_| StageStats::default()))
+            .collect();
         let mut outcomes = Vec::with_capacity(batch.items.len());
         for item in batch.items {
             let read = &mut stats[0];
@@ -355,7 +384,9 @@ fn work(stages: &[BuiltStage], batches: Receiver<Batch>, done: Sender<Msg>) {
             let mut outcome = None;
             for (i, stage) in stages.iter().enumerate() {
                 let StageImpl::Parallel(s) = &stage.imp else { continue };
-                let r = apply(&stage.name, stage.annotate, &mut stats[i + 1], &mut doc, |d| s.process(d));
+                let r = apply(&stage.name, stage.annotate, &mut stats[i + 1], &mut doc, |d| {
+                    s.process(d)
+                });
                 match r {
                     Ok(None) => {}
                     Ok(Some(reason)) => {
@@ -417,7 +448,10 @@ fn apply(
             *stats.flagged.entry(reason.to_string()).or_default() += 1;
             stats.kept += 1;
             stats.bytes_kept += doc.byte_len() as u64;
-            let flags = doc.metadata.entry("flagged_by").or_insert_with(|| serde_json::Value::Array(Vec::new()));
+            let flags = doc
+                .metadata
+                .entry("flagged_by")
+                .or_insert_with(|| serde_json::Value::Array(Vec::new()));
             if let serde_json::Value::Array(a) = flags {
                 a.push(format!("{name}.{reason}").into());
             }
@@ -455,6 +489,7 @@ struct Sequencer<'a> {
     bytes_in_shard: u64,
     progress: &'a Progress,
     run_started: Instant,
+    abandon_after: Option<u64>,
 }
 
 impl Sequencer<'_> {
@@ -507,11 +542,21 @@ impl Sequencer<'_> {
                 Outcome::Alive(mut doc) => self.finish_document(&mut doc)?,
             }
         }
+        if self.abandon_after == Some(0) {
+            // Testing aid: stop as a killed process would, with this shard half-written.
+            std::mem::forget(self.kept.take());
+            std::mem::forget(self.removed.take());
+            return Err(Error::Fatal("run abandoned (testing aid)".into()));
+        }
         self.docs_in_shard += n;
         self.progress.documents.fetch_add(n, Ordering::Relaxed);
         self.ckpt.position = done.end;
-        if self.docs_in_shard >= self.config.output.shard_docs || self.bytes_in_shard >= self.config.output.shard_bytes {
+        if self.docs_in_shard >= self.config.output.shard_docs || self.bytes_in_shard >= self.config.output.shard_bytes
+        {
             self.checkpoint()?;
+            if let Some(n) = self.abandon_after.as_mut() {
+                *n = n.saturating_sub(1);
+            }
         }
         Ok(())
     }
@@ -672,7 +717,10 @@ impl OutputDirs {
             let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
             for entry in entries {
                 let path = entry.map_err(|e| Error::io(dir, e))?.path();
-                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 let number = name
                     .strip_prefix("part-")
                     .unwrap_or(&name)
@@ -691,9 +739,12 @@ impl OutputDirs {
 
 fn load_checkpoint(dirs: &OutputDirs) -> Result<Option<Checkpoint>> {
     match std::fs::read(&dirs.checkpoint) {
-        Ok(data) => serde_json::from_slice(&data)
-            .map(Some)
-            .map_err(|e| Error::Fatal(format!("{}: unreadable checkpoint ({e}); delete the output directory to start over", dirs.checkpoint.display()))),
+        Ok(data) => serde_json::from_slice(&data).map(Some).map_err(|e| {
+            Error::Fatal(format!(
+                "{}: unreadable checkpoint ({e}); delete the output directory to start over",
+                dirs.checkpoint.display()
+            ))
+        }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(Error::io(&dirs.checkpoint, e)),
     }
@@ -701,11 +752,15 @@ fn load_checkpoint(dirs: &OutputDirs) -> Result<Option<Checkpoint>> {
 
 fn restore_ordered(dirs: &OutputDirs, stages: &mut [BuiltStage], shards: u64) -> Result<()> {
     for (j, stage) in stages.iter_mut().enumerate() {
-        let StageImpl::Ordered(s) = &mut stage.imp else { continue };
+        let StageImpl::Ordered(s) = &mut stage.imp else {
+            continue;
+        };
         for shard in 0..shards {
             let path = dirs.state_path(shard, j);
             match std::fs::read(&path) {
-                Ok(data) => s.load_delta(&data).map_err(|e| Error::Fatal(format!("{}: {e}", path.display())))?,
+                Ok(data) => s
+                    .load_delta(&data)
+                    .map_err(|e| Error::Fatal(format!("{}: {e}", path.display())))?,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => return Err(Error::io(&path, e)),
             }

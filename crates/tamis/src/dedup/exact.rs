@@ -91,7 +91,10 @@ impl OrderedStage for ExactDedup {
 
     fn load_delta(&mut self, data: &[u8]) -> Result<(), String> {
         if data.len() % 16 != 0 {
-            return Err(format!("exact_dedup state has {} bytes, not a multiple of 16", data.len()));
+            return Err(format!(
+                "exact_dedup state has {} bytes, not a multiple of 16",
+                data.len()
+            ));
         }
         for chunk in data.chunks_exact(16) {
             let mut b = [0u8; 16];
@@ -108,7 +111,15 @@ mod tests {
     use crate::document::Source;
 
     fn doc(text: &str) -> Document {
-        Document::new_text("d", text, Source { file: "f".into(), record: 0, offset: None })
+        Document::new_text(
+            "d",
+            text,
+            Source {
+                file: "f".into(),
+                record: 0,
+                offset: None,
+            },
+        )
     }
 
     #[test]

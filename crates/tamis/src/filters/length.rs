@@ -55,7 +55,9 @@ impl Length {
 impl Stage for Length {
     fn process(&self, doc: &mut Document) -> Result<Verdict, StageError> {
         // Raw payloads (HTML before extraction) are not text yet: they pass.
-        let Some(text) = doc.text() else { return Ok(Verdict::Keep) };
+        let Some(text) = doc.text() else {
+            return Ok(Verdict::Keep);
+        };
         let c = &self.config;
         if c.min_chars.is_some() || c.max_chars.is_some() {
             let chars = text.chars().count() as u64;
@@ -85,7 +87,15 @@ mod tests {
     use crate::document::Source;
 
     fn doc(text: &str) -> Document {
-        Document::new_text("d", text, Source { file: "f".into(), record: 0, offset: None })
+        Document::new_text(
+            "d",
+            text,
+            Source {
+                file: "f".into(),
+                record: 0,
+                offset: None,
+            },
+        )
     }
 
     fn run(config: LengthConfig, text: &str) -> Verdict {
@@ -94,20 +104,32 @@ mod tests {
 
     #[test]
     fn drops_docs_under_min_words() {
-        let c = LengthConfig { min_words: Some(3), ..Default::default() };
+        let c = LengthConfig {
+            min_words: Some(3),
+            ..Default::default()
+        };
         assert_eq!(run(c.clone(), "one two"), Verdict::Drop(TOO_SHORT));
         assert_eq!(run(c, "one two three"), Verdict::Keep);
     }
 
     #[test]
     fn drops_docs_over_max_words() {
-        let c = LengthConfig { min_words: None, max_words: Some(2), ..Default::default() };
+        let c = LengthConfig {
+            min_words: None,
+            max_words: Some(2),
+            ..Default::default()
+        };
         assert_eq!(run(c, "one two three"), Verdict::Drop(TOO_LONG));
     }
 
     #[test]
     fn counts_characters_not_bytes() {
-        let c = LengthConfig { min_words: None, min_chars: Some(4), max_chars: Some(4), ..Default::default() };
+        let c = LengthConfig {
+            min_words: None,
+            min_chars: Some(4),
+            max_chars: Some(4),
+            ..Default::default()
+        };
         assert_eq!(run(c.clone(), "été!"), Verdict::Keep);
         assert_eq!(run(c.clone(), "été"), Verdict::Drop(TOO_SHORT));
         assert_eq!(run(c, "étés!"), Verdict::Drop(TOO_LONG));

@@ -52,7 +52,10 @@ pub fn is_textual(mime: &str, bytes: &[u8]) -> bool {
 
 impl Stage for Payload {
     fn process(&self, doc: &mut Document) -> Result<Verdict, StageError> {
-        let Body::Raw { bytes, content_type, .. } = &doc.body else {
+        let Body::Raw {
+            bytes, content_type, ..
+        } = &doc.body
+        else {
             return Ok(Verdict::Keep);
         };
         if self.config.require_success {
@@ -75,8 +78,20 @@ mod tests {
     use crate::document::Source;
 
     fn raw(mime: &str, bytes: &[u8], status: Option<u64>) -> Document {
-        let mut d = Document::new_text("d", "", Source { file: "f".into(), record: 0, offset: None });
-        d.body = Body::Raw { bytes: bytes.to_vec(), content_type: mime.into(), charset: None };
+        let mut d = Document::new_text(
+            "d",
+            "",
+            Source {
+                file: "f".into(),
+                record: 0,
+                offset: None,
+            },
+        );
+        d.body = Body::Raw {
+            bytes: bytes.to_vec(),
+            content_type: mime.into(),
+            charset: None,
+        };
         if let Some(s) = status {
             d.metadata.insert("http_status".into(), s.into());
         }
@@ -95,12 +110,18 @@ mod tests {
 
     #[test]
     fn drops_images_and_binaries() {
-        assert_eq!(run(&mut raw("image/png", b"\x89PNG", Some(200))), Verdict::Drop(NOT_TEXT));
+        assert_eq!(
+            run(&mut raw("image/png", b"\x89PNG", Some(200))),
+            Verdict::Drop(NOT_TEXT)
+        );
         assert_eq!(run(&mut raw("", b"a\0b", None)), Verdict::Drop(NOT_TEXT));
     }
 
     #[test]
     fn drops_http_errors() {
-        assert_eq!(run(&mut raw("text/html", b"gone", Some(404))), Verdict::Drop(HTTP_STATUS));
+        assert_eq!(
+            run(&mut raw("text/html", b"gone", Some(404))),
+            Verdict::Drop(HTTP_STATUS)
+        );
     }
 }

@@ -112,10 +112,7 @@ impl<R: Read> GzMembers<R> {
         let avail = self.in_end - self.in_start;
         let h = &self.inbuf[self.in_start..self.in_end];
         if avail < 10 || h[0] != 0x1f || h[1] != 0x8b || h[2] != 8 {
-            return Err(invalid(format!(
-                "no gzip member header at byte offset {}",
-                self.pos
-            )));
+            return Err(invalid(format!("no gzip member header at byte offset {}", self.pos)));
         }
         let flags = h[3];
         let mut len = 10usize;
@@ -230,10 +227,7 @@ impl<R: Read> GzMembers<R> {
                             FlushDecompress::None,
                         )
                         .map_err(|e| {
-                            invalid(format!(
-                                "corrupt gzip member at byte offset {}: {e}",
-                                self.member_start
-                            ))
+                            invalid(format!("corrupt gzip member at byte offset {}: {e}", self.member_start))
                         })?;
                     let used = (self.decomp.total_in() - before_in) as usize;
                     let made = (self.decomp.total_out() - before_out) as usize;

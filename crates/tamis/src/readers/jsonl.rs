@@ -74,7 +74,11 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
                 Err(e) => {
                     // The stream itself failed (corrupt compression): nothing after this point is reliable.
                     self.done = true;
-                    let kind = if e.kind() == std::io::ErrorKind::UnexpectedEof { "truncated_record" } else { "corrupt_input" };
+                    let kind = if e.kind() == std::io::ErrorKind::UnexpectedEof {
+                        "truncated_record"
+                    } else {
+                        "corrupt_input"
+                    };
                     return Some(Err(Error::record(self.loc(start), kind, e.to_string())));
                 }
             };
@@ -109,11 +113,16 @@ fn parse_record(line: &[u8], text_field: &str, file: &str, record: u64, offset: 
         record,
         offset: Some(offset),
     };
-    let mut obj: Map<String, Value> = serde_json::from_slice(line).map_err(|e| Error::record(loc(), "bad_json", e.to_string()))?;
+    let mut obj: Map<String, Value> =
+        serde_json::from_slice(line).map_err(|e| Error::record(loc(), "bad_json", e.to_string()))?;
     let text = match obj.remove(text_field) {
         Some(Value::String(s)) => s,
         Some(Value::Null) | None => {
-            return Err(Error::record(loc(), "missing_text", format!("no string field {text_field:?}")));
+            return Err(Error::record(
+                loc(),
+                "missing_text",
+                format!("no string field {text_field:?}"),
+            ));
         }
         Some(other) => {
             return Err(Error::record(
@@ -201,7 +210,13 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert!(matches!(&docs[2], Err(Error::Record { kind: "missing_text", .. })));
+        assert!(matches!(
+            &docs[2],
+            Err(Error::Record {
+                kind: "missing_text",
+                ..
+            })
+        ));
         assert_eq!(docs[3].as_ref().unwrap().text(), Some("last"));
         assert_eq!(docs[0].as_ref().unwrap().id, "f.jsonl#0");
     }
@@ -210,7 +225,13 @@ mod tests {
     fn over_long_line_is_skipped() {
         let long = format!("{{\"text\":\"{}\"}}\n{{\"text\":\"b\"}}\n", "a".repeat(100));
         let docs: Vec<_> = JsonlReader::new(long.as_bytes(), "f".into(), "text".into(), 50).collect();
-        assert!(matches!(&docs[0], Err(Error::Record { kind: "record_too_large", .. })));
+        assert!(matches!(
+            &docs[0],
+            Err(Error::Record {
+                kind: "record_too_large",
+                ..
+            })
+        ));
         assert_eq!(docs[1].as_ref().unwrap().text(), Some("b"));
     }
 }

@@ -38,7 +38,9 @@ impl std::str::FromStr for InputFormat {
             "jsonl" => Ok(InputFormat::Jsonl),
             "warc" | "wet" => Ok(InputFormat::Warc),
             "parquet" => Ok(InputFormat::Parquet),
-            _ => Err(format!("unknown input format {s:?} (auto, txt, html, jsonl, warc, parquet)")),
+            _ => Err(format!(
+                "unknown input format {s:?} (auto, txt, html, jsonl, warc, parquet)"
+            )),
         }
     }
 }
@@ -107,7 +109,9 @@ pub fn sniff_format(path: &Path) -> Result<InputFormat> {
         .read_to_end(&mut head)
         .map_err(|e| Error::io(path, e))?;
     let mut raw = [0u8; 4];
-    let raw_len = File::open(path).and_then(|mut f| f.read(&mut raw)).map_err(|e| Error::io(path, e))?;
+    let raw_len = File::open(path)
+        .and_then(|mut f| f.read(&mut raw))
+        .map_err(|e| Error::io(path, e))?;
     if raw_len == 4 && &raw == b"PAR1" {
         return Ok(InputFormat::Parquet);
     }
@@ -116,7 +120,9 @@ pub fn sniff_format(path: &Path) -> Result<InputFormat> {
         InputFormat::Warc
     } else if trimmed.starts_with(b"{") {
         InputFormat::Jsonl
-    } else if trimmed.len() >= 5 && (trimmed[..5].eq_ignore_ascii_case(b"<!doc") || trimmed[..5].eq_ignore_ascii_case(b"<html")) {
+    } else if trimmed.len() >= 5
+        && (trimmed[..5].eq_ignore_ascii_case(b"<!doc") || trimmed[..5].eq_ignore_ascii_case(b"<html"))
+    {
         InputFormat::Html
     } else {
         InputFormat::Txt
@@ -150,7 +156,11 @@ pub fn collect_inputs(paths: &[PathBuf], format: InputFormat) -> Result<(Vec<Inp
     if files.is_empty() {
         return Err(Error::Fatal(format!(
             "no input files found in {} (known types: .txt .html .jsonl[.gz|.zst] .warc[.gz] .wet[.gz] .parquet)",
-            paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
         )));
     }
     Ok((files, skipped))
@@ -174,9 +184,17 @@ fn walk(dir: &Path, format: InputFormat, files: &mut Vec<InputFile>, skipped: &m
         }
         let found = format_from_name(&path);
         match (format, found) {
-            (InputFormat::Auto, Some(f)) => files.push(InputFile { path, format: f, size: meta.len() }),
+            (InputFormat::Auto, Some(f)) => files.push(InputFile {
+                path,
+                format: f,
+                size: meta.len(),
+            }),
             (InputFormat::Auto, None) => skipped.push(path),
-            (f, Some(g)) if f == g => files.push(InputFile { path, format: f, size: meta.len() }),
+            (f, Some(g)) if f == g => files.push(InputFile {
+                path,
+                format: f,
+                size: meta.len(),
+            }),
             _ => skipped.push(path),
         }
     }
@@ -208,10 +226,15 @@ fn open_counted(path: &Path, counter: Option<Arc<AtomicU64>>) -> Result<Counting
 /// Open a file, transparently decompressing gzip or zstd (by magic bytes).
 pub fn open_decompressed(path: &Path, counter: Option<Arc<AtomicU64>>) -> Result<Box<dyn BufRead + Send>> {
     let mut magic = [0u8; 4];
-    let n = File::open(path).and_then(|mut f| f.read(&mut magic)).map_err(|e| Error::io(path, e))?;
+    let n = File::open(path)
+        .and_then(|mut f| f.read(&mut magic))
+        .map_err(|e| Error::io(path, e))?;
     let file = open_counted(path, counter)?;
     Ok(if n >= 2 && magic[..2] == [0x1f, 0x8b] {
-        Box::new(BufReader::with_capacity(256 << 10, flate2::read::MultiGzDecoder::new(BufReader::with_capacity(256 << 10, file))))
+        Box::new(BufReader::with_capacity(
+            256 << 10,
+            flate2::read::MultiGzDecoder::new(BufReader::with_capacity(256 << 10, file)),
+        ))
     } else if n == 4 && magic == [0x28, 0xb5, 0x2f, 0xfd] {
         let dec = zstd::stream::read::Decoder::new(file).map_err(|e| Error::io(path, e))?;
         Box::new(BufReader::with_capacity(256 << 10, dec))
@@ -231,10 +254,19 @@ pub fn open(input: &InputFile, config: &InputConfig, counter: Option<Arc<AtomicU
         InputFormat::Auto => Err(Error::Fatal(format!("{name}: input format not resolved"))),
         InputFormat::Jsonl => {
             let r = open_decompressed(path, counter)?;
-            Ok(Box::new(jsonl::JsonlReader::new(r, name, config.text_field.clone(), config.max_record_bytes)))
+            Ok(Box::new(jsonl::JsonlReader::new(
+                r,
+                name,
+                config.text_field.clone(),
+                config.max_record_bytes,
+            )))
         }
         InputFormat::Warc => Ok(Box::new(open_warc(path, counter, config)?)),
-        InputFormat::Parquet => Ok(Box::new(parquet::ParquetReader::open(path, name, config.text_field.clone())?)),
+        InputFormat::Parquet => Ok(Box::new(parquet::ParquetReader::open(
+            path,
+            name,
+            config.text_field.clone(),
+        )?)),
         InputFormat::Txt | InputFormat::Html => {
             let mut bytes = Vec::new();
             open_counted(path, counter)?
@@ -242,18 +274,29 @@ pub fn open(input: &InputFile, config: &InputConfig, counter: Option<Arc<AtomicU
                 .read_to_end(&mut bytes)
                 .map_err(|e| Error::io(path, e))?;
             let html = input.format == InputFormat::Html;
-            Ok(Box::new(std::iter::once(text::whole_file_document(&name, bytes, html, config.max_record_bytes))))
+            Ok(Box::new(std::iter::once(text::whole_file_document(
+                &name,
+                bytes,
+                html,
+                config.max_record_bytes,
+            ))))
         }
     }
 }
 
 /// Open a WARC/WET file (gzip by magic bytes, else plain).
-pub fn open_warc(path: &Path, counter: Option<Arc<AtomicU64>>, config: &InputConfig) -> Result<warc::WarcReader<Counting<File>>> {
+pub fn open_warc(
+    path: &Path,
+    counter: Option<Arc<AtomicU64>>,
+    config: &InputConfig,
+) -> Result<warc::WarcReader<Counting<File>>> {
     let mut magic = [0u8; 2];
-    let n = File::open(path).and_then(|mut f| f.read(&mut magic)).map_err(|e| Error::io(path, e))?;
+    let n = File::open(path)
+        .and_then(|mut f| f.read(&mut magic))
+        .map_err(|e| Error::io(path, e))?;
     let file = open_counted(path, counter)?;
     let stream = if n == 2 && magic == [0x1f, 0x8b] {
-        warc::WarcStream::Gzip(gzip::GzMembers::new(file))
+        warc::WarcStream::Gzip(Box::new(gzip::GzMembers::new(file)))
     } else {
         warc::WarcStream::Plain {
             inner: BufReader::with_capacity(256 << 10, file),

@@ -20,7 +20,8 @@ pub struct ParquetReader {
 impl ParquetReader {
     pub fn open(path: &std::path::Path, file: String, text_field: String) -> Result<Self> {
         let f = File::open(path).map_err(|e| Error::io(path, e))?;
-        let reader = SerializedFileReader::new(f).map_err(|e| Error::Fatal(format!("{}: not a readable Parquet file: {e}", path.display())))?;
+        let reader = SerializedFileReader::new(f)
+            .map_err(|e| Error::Fatal(format!("{}: not a readable Parquet file: {e}", path.display())))?;
         let has_text = reader
             .metadata()
             .file_metadata()
@@ -95,7 +96,11 @@ impl Iterator for ParquetReader {
                 record,
                 offset: None,
             };
-            return Some(Err(Error::record(loc, "missing_text", format!("row has no string {:?}", self.text_field))));
+            return Some(Err(Error::record(
+                loc,
+                "missing_text",
+                format!("row has no string {:?}", self.text_field),
+            )));
         };
         Some(Ok(Document {
             id: id.unwrap_or_else(|| derived_id(&self.file, record)),

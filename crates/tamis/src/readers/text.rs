@@ -34,7 +34,10 @@ pub fn whole_file_document(path: &str, bytes: Vec<u8>, html: bool, max_record_by
                 offset: Some(0),
             },
             "record_too_large",
-            format!("file of {} bytes exceeds max_record_bytes {max_record_bytes}", bytes.len()),
+            format!(
+                "file of {} bytes exceeds max_record_bytes {max_record_bytes}",
+                bytes.len()
+            ),
         ));
     }
     let mut doc = if html {

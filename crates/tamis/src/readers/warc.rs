@@ -13,7 +13,7 @@ use std::io::{self, BufRead, Read};
 
 /// The byte stream under the WARC parser: gzip members or a plain file.
 pub enum WarcStream<R: Read> {
-    Gzip(GzMembers<R>),
+    Gzip(Box<GzMembers<R>>),
     Plain { inner: io::BufReader<R>, pos: u64 },
 }
 
@@ -36,7 +36,9 @@ impl<R: Read> WarcStream<R> {
     }
 
     /// Offset users can seek to: the gzip member's compressed offset, or the byte offset of a plain file.
-    fn offset(&self) -> u64 {
+    fn offset(&mut self) -> u64 {
+        // Step into the next member first, so the offset names the member the next byte comes from.
+        let _ = self.fill_buf();
         match self {
             WarcStream::Gzip(g) => g.member_offset(),
             WarcStream::Plain { pos, .. } => *pos,
@@ -256,7 +258,11 @@ impl<R: Read> WarcReader<R> {
         }
         if !self.line.starts_with(b"WARC/") {
             let shown = String::from_utf8_lossy(&self.line[..self.line.len().min(40)]).into_owned();
-            let err = Error::record(self.loc(offset), "bad_warc_header", format!("expected a WARC/1.x version line, found {shown:?}"));
+            let err = Error::record(
+                self.loc(offset),
+                "bad_warc_header",
+                format!("expected a WARC/1.x version line, found {shown:?}"),
+            );
             self.record += 1;
             return Err(err);
         }
@@ -288,7 +294,11 @@ impl<R: Read> WarcReader<R> {
                 .read_line(&mut self.line, MAX_HEADER_LINE)
                 .map_err(|e| self.io_err(offset, e))?;
             if n == 0 {
-                return Err(Error::record(self.loc(offset), "truncated_record", "input ends inside the WARC headers"));
+                return Err(Error::record(
+                    self.loc(offset),
+                    "truncated_record",
+                    "input ends inside the WARC headers",
+                ));
             }
             let line = trim_eol(&self.line);
             if line.is_empty() {
@@ -311,7 +321,11 @@ impl<R: Read> WarcReader<R> {
                 h.content_type = Some(value);
             } else if name.eq_ignore_ascii_case(b"Content-Length") {
                 h.content_length = Some(value.parse().map_err(|_| {
-                    Error::record(self.loc(offset), "bad_warc_header", format!("Content-Length {value:?} is not a number"))
+                    Error::record(
+                        self.loc(offset),
+                        "bad_warc_header",
+                        format!("Content-Length {value:?} is not a number"),
+                    )
                 })?);
             } else if name.eq_ignore_ascii_case(b"WARC-Truncated") {
                 h.truncated = Some(value);
@@ -324,7 +338,11 @@ impl<R: Read> WarcReader<R> {
 
     fn read_block(&mut self, h: Headers, offset: u64) -> Result<Option<Option<Document>>> {
         let Some(len) = h.content_length else {
-            return Err(Error::record(self.loc(offset), "bad_warc_header", "record has no Content-Length"));
+            return Err(Error::record(
+                self.loc(offset),
+                "bad_warc_header",
+                "record has no Content-Length",
+            ));
         };
         let is_doc = matches!(h.warc_type.as_str(), "response" | "resource" | "conversion");
         let keep = is_doc && len <= self.opts.max_record_bytes;
@@ -345,14 +363,24 @@ impl<R: Read> WarcReader<R> {
         }
         self.skip_record_end();
         if !is_doc {
-            *self.skipped.entry(if h.warc_type.is_empty() { "unknown".into() } else { h.warc_type.clone() }).or_default() += 1;
+            *self
+                .skipped
+                .entry(if h.warc_type.is_empty() {
+                    "unknown".into()
+                } else {
+                    h.warc_type.clone()
+                })
+                .or_default() += 1;
             return Ok(Some(None));
         }
         if !keep {
             return Err(Error::record(
                 self.loc(offset),
                 "record_too_large",
-                format!("record block of {len} bytes exceeds max_record_bytes {}", self.opts.max_record_bytes),
+                format!(
+                    "record block of {len} bytes exceeds max_record_bytes {}",
+                    self.opts.max_record_bytes
+                ),
             ));
         }
         Ok(Some(Some(self.make_document(h, block, offset))))
@@ -374,7 +402,10 @@ impl<R: Read> WarcReader<R> {
             record: self.record,
             offset: Some(offset),
         };
-        let id = h.record_id.clone().unwrap_or_else(|| crate::document::derived_id(&self.file, self.record));
+        let id = h
+            .record_id
+            .clone()
+            .unwrap_or_else(|| crate::document::derived_id(&self.file, self.record));
         let mut metadata = serde_json::Map::new();
         metadata.insert("warc_type".into(), Value::from(h.warc_type.clone()));
         if let Some(d) = &h.date {
@@ -391,11 +422,7 @@ impl<R: Read> WarcReader<R> {
             if let Some(status) = http.status {
                 metadata.insert("http_status".into(), Value::from(status));
             }
-            let (mime, charset) = http
-                .content_type
-                .as_deref()
-                .map(split_content_type)
-                .unwrap_or_default();
+            let (mime, charset) = http.content_type.as_deref().map(split_content_type).unwrap_or_default();
             let mime = if mime.is_empty() {
                 h.identified_payload_type.clone().unwrap_or_default()
             } else {
@@ -469,7 +496,11 @@ fn parse_http(block: Vec<u8>) -> Http {
         .map(|i| (i, i + 4))
         .or_else(|| memchr::memmem::find(&block, b"\n\n").map(|i| (i, i + 2)));
     let Some((end, body_start)) = head_end else {
-        return Http { status: None, content_type: None, body: Vec::new() };
+        return Http {
+            status: None,
+            content_type: None,
+            body: Vec::new(),
+        };
     };
     let head = String::from_utf8_lossy(&block[..end]);
     let mut lines = head.lines();
@@ -499,19 +530,31 @@ fn parse_http(block: Vec<u8>) -> Http {
     match encoding.as_deref() {
         Some("gzip") | Some("x-gzip") => {
             let mut out = Vec::new();
-            if flate2::read::MultiGzDecoder::new(&body[..]).take(64 << 20).read_to_end(&mut out).is_ok() {
+            if flate2::read::MultiGzDecoder::new(&body[..])
+                .take(64 << 20)
+                .read_to_end(&mut out)
+                .is_ok()
+            {
                 body = out;
             }
         }
         Some("deflate") => {
             let mut out = Vec::new();
-            if flate2::read::ZlibDecoder::new(&body[..]).take(64 << 20).read_to_end(&mut out).is_ok() {
+            if flate2::read::ZlibDecoder::new(&body[..])
+                .take(64 << 20)
+                .read_to_end(&mut out)
+                .is_ok()
+            {
                 body = out;
             }
         }
         _ => {}
     }
-    Http { status, content_type, body }
+    Http {
+        status,
+        content_type,
+        body,
+    }
 }
 
 fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
@@ -553,7 +596,10 @@ mod tests {
 
     #[test]
     fn dechunks_http_body() {
-        assert_eq!(dechunk(b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n").unwrap(), b"hello world");
+        assert_eq!(
+            dechunk(b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n").unwrap(),
+            b"hello world"
+        );
         assert!(dechunk(b"zz\r\nhello").is_none());
     }
 }

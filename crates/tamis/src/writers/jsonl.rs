@@ -40,7 +40,8 @@ impl JsonlWriter {
 impl ShardWriter for JsonlWriter {
     fn write(&mut self, doc: &Document, removed_by: Option<&str>) -> Result<()> {
         self.line.clear();
-        serde_json::to_writer(&mut self.line, &to_record(doc, removed_by)).map_err(|e| Error::Fatal(format!("{}: {e}", self.path.display())))?;
+        serde_json::to_writer(&mut self.line, &to_record(doc, removed_by))
+            .map_err(|e| Error::Fatal(format!("{}: {e}", self.path.display())))?;
         self.line.push(b'\n');
         let r = match &mut self.sink {
             Sink::Plain(w) => w.write_all(&self.line),

@@ -43,7 +43,12 @@ impl ParquetWriter {
         let tmp = temp_path(path);
         let schema = Arc::new(parse_message_type(SCHEMA).map_err(|e| pq_err(path, e))?);
         let level = ZstdLevel::try_new(zstd_level).map_err(|e| pq_err(path, e))?;
-        let props = Arc::new(WriterProperties::builder().set_compression(Compression::ZSTD(level)).set_created_by("tamis".into()).build());
+        let props = Arc::new(
+            WriterProperties::builder()
+                .set_compression(Compression::ZSTD(level))
+                .set_created_by("tamis".into())
+                .build(),
+        );
         let file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
         let writer = SerializedFileWriter::new(file, schema, props).map_err(|e| pq_err(path, e))?;
         Ok(ParquetWriter {

@@ -1,1 +1,15 @@
+//! The one integration-test binary of the `tamis` crate.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failed unwrap is a failed test"
+)]
+
+mod common;
+mod compliance;
+mod roundtrip;
+mod runner;
+mod shared_data;
+mod warc;

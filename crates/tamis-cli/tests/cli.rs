@@ -1,0 +1,193 @@
+//! The `tamis` binary end to end: exit codes, a real `kill -9` and resume, the sample corpus.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failed unwrap is a failed test"
+)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn tamis() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_tamis"))
+}
+
+fn examples() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+}
+
+fn files_under(out: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    for dir in ["kept", "removed"] {
+        let mut entries: Vec<_> = std::fs::read_dir(out.join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        for p in entries {
+            files.push((
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            ));
+        }
+    }
+    files
+}
+
+#[test]
+fn sample_corpus_runs_clean_and_balances() {
+    let out = tempfile::tempdir().unwrap();
+    let status = tamis()
+        .args(["run", "-o"])
+        .arg(out.path())
+        .arg(examples())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("report.json")).unwrap()).unwrap();
+    let d = &report["documents"];
+    let (i, k, r, e) = (
+        d["in"].as_u64().unwrap(),
+        d["kept"].as_u64().unwrap(),
+        d["removed"].as_u64().unwrap(),
+        d["errors"].as_u64().unwrap(),
+    );
+    assert_eq!(i, k + r + e);
+    assert!(k > 0 && r > 0, "{d}");
+}
+
+#[test]
+fn exit_codes_follow_the_convention() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o");
+    let missing = tamis()
+        .args(["run", "-o"])
+        .arg(&out)
+        .arg(dir.path().join("absent.jsonl"))
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("absent.jsonl"));
+
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(&input, "{\"text\": \"one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty\"}\n{oops\n").unwrap();
+    let with_errors = tamis().args(["run", "-o"]).arg(&out).arg(&input).output().unwrap();
+    assert_eq!(with_errors.status.code(), Some(1));
+
+    let bad_config = dir.path().join("p.toml");
+    std::fs::write(&bad_config, "[[stages]]\ntype = \"nope\"\n").unwrap();
+    let cfg = tamis()
+        .args(["run", "--config"])
+        .arg(&bad_config)
+        .arg("-o")
+        .arg(dir.path().join("o2"))
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(cfg.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&cfg.stderr).contains("nope"));
+
+    let stages = tamis().arg("stages").output().unwrap();
+    assert_eq!(stages.status.code(), Some(0));
+    for (name, _, _) in tamis::STAGES {
+        assert!(String::from_utf8_lossy(&stages.stdout).contains(name));
+    }
+}
+
+#[test]
+fn kill_9_then_rerun_gives_the_uninterrupted_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("big.jsonl");
+    {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&input).unwrap());
+        for i in 0..150_000u64 {
+            // Every 7th document repeats an earlier one, so dedup state must survive the kill.
+            let n = if i % 7 == 6 { i - 3 } else { i };
+            let text: String = (0..40).map(|w| format!("w{}x{} ", n.wrapping_mul(31 + w), w)).collect();
+            writeln!(f, "{}", serde_json::json!({"id": format!("d{i}"), "text": text})).unwrap();
+        }
+    }
+    let config = dir.path().join("p.toml");
+    std::fs::write(&config, "[output]\nshard_docs = 5000\n[[stages]]\ntype = \"length\"\nmin_words = 20\n[[stages]]\ntype = \"exact_dedup\"\n").unwrap();
+    let full = dir.path().join("full");
+    let ok = tamis()
+        .args(["run", "--threads", "2", "--config"])
+        .arg(&config)
+        .arg("-o")
+        .arg(&full)
+        .arg(&input)
+        .status()
+        .unwrap();
+    assert!(ok.success());
+
+    let out = dir.path().join("killed");
+    let mut child = tamis()
+        .args(["run", "--threads", "2", "--config"])
+        .arg(&config)
+        .arg("-o")
+        .arg(&out)
+        .arg(&input)
+        .spawn()
+        .unwrap();
+    let ckpt = out.join(".tamis/checkpoint.json");
+    let start = Instant::now();
+    // Kill once a few shards are done, mid-run.
+    while files_in(&out.join("kept")) < 3 && start.elapsed() < Duration::from_secs(120) {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child.kill().unwrap(); // SIGKILL
+    let status = child.wait().unwrap();
+    assert!(
+        !status.success(),
+        "the run finished before it could be killed; make the corpus larger"
+    );
+    assert!(ckpt.exists());
+    assert!(!out.join("report.json").exists());
+
+    let again = tamis()
+        .args(["run", "--threads", "1", "--config"])
+        .arg(&config)
+        .arg("-o")
+        .arg(&out)
+        .arg(&input)
+        .status()
+        .unwrap();
+    assert!(again.success());
+    assert_eq!(files_under(&full), files_under(&out));
+}
+
+fn files_in(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter(|e| {
+                e.as_ref()
+                    .is_ok_and(|e| !e.file_name().to_string_lossy().ends_with(".tmp"))
+            })
+            .count()
+        })
+        .unwrap_or(0)
+}
+
+#[test]
+fn parquet_output_from_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o");
+    let status = tamis()
+        .args(["run", "--format", "parquet", "-o"])
+        .arg(&out)
+        .arg(examples().join("pages"))
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    let kept: Vec<_> = std::fs::read_dir(out.join("kept"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(kept.iter().all(|p| p.extension().is_some_and(|e| e == "parquet")) && !kept.is_empty());
+    assert_eq!(&std::fs::read(&kept[0]).unwrap()[..4], b"PAR1");
+}

@@ -1,0 +1,176 @@
+//! WARC/WET reading: HTTP parsing, corrupt gzip members, truncated records.
+
+use crate::common::*;
+use tamis::readers::{self, InputFile, InputFormat};
+use tamis::{Body, Error};
+
+fn corpus() -> (Vec<u8>, Vec<u64>) {
+    let mut bytes = Vec::new();
+    let mut offsets = Vec::new();
+    let mut push = |rec: Vec<u8>, bytes: &mut Vec<u8>| {
+        offsets.push(bytes.len() as u64);
+        bytes.extend(gzip_member(&rec));
+    };
+    push(
+        warc_record("warcinfo", "0", "", "application/warc-fields", b"software: test\r\n"),
+        &mut bytes,
+    );
+    for i in 0..5 {
+        let html = format!("<html><body><p>page {i} caf\u{e9}</p></body></html>");
+        let block = http_block(200, "text/html; charset=UTF-8", html.as_bytes());
+        push(
+            warc_record(
+                "response",
+                &format!("r{i}"),
+                &format!("https://example.org/{i}"),
+                "application/http; msgtype=response",
+                &block,
+            ),
+            &mut bytes,
+        );
+    }
+    push(
+        warc_record(
+            "conversion",
+            "wet",
+            "https://example.org/t",
+            "text/plain",
+            "plain text body".as_bytes(),
+        ),
+        &mut bytes,
+    );
+    (bytes, offsets)
+}
+
+fn read_all(bytes: &[u8]) -> Vec<tamis::Result<tamis::Document>> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.warc.gz");
+    std::fs::write(&path, bytes).unwrap();
+    let input = InputFile {
+        path,
+        format: InputFormat::Warc,
+        size: bytes.len() as u64,
+    };
+    readers::open(&input, &Default::default(), None).unwrap().collect()
+}
+
+#[test]
+fn reads_responses_and_conversions() {
+    let (bytes, offsets) = corpus();
+    let docs: Vec<_> = read_all(&bytes).into_iter().map(Result::unwrap).collect();
+    assert_eq!(docs.len(), 6);
+    let first = &docs[0];
+    assert_eq!(first.id, "urn:uuid:r0");
+    assert_eq!(first.url.as_deref(), Some("https://example.org/0"));
+    assert_eq!(first.metadata["http_status"], 200);
+    assert_eq!(first.source.offset, Some(offsets[1]));
+    match &first.body {
+        Body::Raw {
+            bytes,
+            content_type,
+            charset,
+        } => {
+            assert_eq!(content_type, "text/html");
+            assert_eq!(charset.as_deref(), Some("utf-8"));
+            assert!(bytes.starts_with(b"<html>"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(docs[5].text(), Some("plain text body"));
+}
+
+#[test]
+fn a_corrupt_member_costs_only_its_record() {
+    let (mut bytes, offsets) = corpus();
+    // Damage the deflate data of the third response (member index 3).
+    let start = offsets[3] as usize;
+    let end = offsets[4] as usize;
+    for b in &mut bytes[start + 14..end - 10] {
+        *b ^= 0x5a;
+    }
+    let items = read_all(&bytes);
+    let errors: Vec<_> = items.iter().filter_map(|r| r.as_ref().err()).collect();
+    let ids: Vec<_> = items
+        .iter()
+        .filter_map(|r| r.as_ref().ok())
+        .map(|d| d.id.clone())
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    match errors[0] {
+        Error::Record { location, kind, .. } => {
+            assert_eq!(location.offset, Some(offsets[3]));
+            assert_eq!(*kind, "corrupt_input");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        ids,
+        [
+            "urn:uuid:r0",
+            "urn:uuid:r1",
+            "urn:uuid:r3",
+            "urn:uuid:r4",
+            "urn:uuid:wet"
+        ]
+    );
+}
+
+#[test]
+fn a_truncated_file_gives_a_truncated_record_error() {
+    let (bytes, offsets) = corpus();
+    let cut = &bytes[..offsets[4] as usize + 40];
+    let items = read_all(cut);
+    assert_eq!(items.iter().filter(|r| r.is_ok()).count(), 3);
+    let last = items.last().unwrap();
+    assert!(
+        matches!(
+            last,
+            Err(Error::Record {
+                kind: "truncated_record",
+                ..
+            })
+        ),
+        "{last:?}"
+    );
+}
+
+#[test]
+fn a_short_block_in_a_plain_warc_is_truncated_not_short_text() {
+    let mut rec = warc_record("conversion", "a", "u", "text/plain", b"0123456789");
+    // Claim more bytes than the file holds.
+    let text = String::from_utf8(rec.clone())
+        .unwrap()
+        .replace("Content-Length: 10", "Content-Length: 99");
+    rec = text.into_bytes();
+    rec.truncate(rec.len() - 4);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.warc");
+    std::fs::write(&path, &rec).unwrap();
+    let input = InputFile {
+        path,
+        format: InputFormat::Warc,
+        size: rec.len() as u64,
+    };
+    let items: Vec<_> = readers::open(&input, &Default::default(), None).unwrap().collect();
+    assert_eq!(items.len(), 1);
+    assert!(
+        matches!(
+            &items[0],
+            Err(Error::Record {
+                kind: "truncated_record",
+                ..
+            })
+        ),
+        "{:?}",
+        items[0]
+    );
+}
+
+#[test]
+fn chunked_http_payloads_are_decoded() {
+    let body = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nWiki\r\n5\r\npedia\r\n0\r\n\r\n";
+    let rec = warc_record("response", "c", "u", "application/http; msgtype=response", body);
+    let items = read_all(&gzip_member(&rec));
+    let doc = items[0].as_ref().unwrap();
+    assert!(matches!(&doc.body, Body::Raw { bytes, .. } if bytes == b"Wikipedia"));
+}
