@@ -60,6 +60,10 @@ done
 mkdir -p "$WORK"
 WORK="$(cd "$WORK" && pwd)"
 A="$WORK/OUT_A"; B="$WORK/OUT_B"
+# snapshot the binary: a concurrent `cargo build` must not swap it between the runs
+cp "$TAMIS" "$WORK/tamis.bin" || die "cannot copy $TAMIS"
+say "tamis $TAMIS sha256 $(sha256sum "$TAMIS" | cut -c1-12)… (running a copy: $WORK/tamis.bin)"
+TAMIS="$WORK/tamis.bin"
 ARGS=(run --threads "$THREADS")
 [[ -n "$CONFIG" ]] && ARGS+=(--config "$CONFIG")
 now() { date +%s.%N; }
@@ -92,7 +96,7 @@ except Exception as e:  # noqa: BLE001
 PY
 }
 
-say "tamis: $TAMIS; ${#FILES[@]} input file(s), $(du -chL "${FILES[@]}" | tail -1 | cut -f1); threads $THREADS"
+say "${#FILES[@]} input file(s), $(du -chL "${FILES[@]}" | tail -1 | cut -f1); threads $THREADS"
 
 # ---- 1. reference run
 rm -rf "$A" "$B"

@@ -66,6 +66,9 @@ if [[ -z "$OUT" ]]; then
     OUT="$BENCH/results/pipeline-$DAY.md"; k=2
     while [[ -e "$OUT" ]]; do OUT="$BENCH/results/pipeline-$DAY-$k.md"; k=$((k + 1)); done
 fi
+# snapshot the binary: a concurrent `cargo build` must not swap it between runs
+cp "$TAMIS" "$WORK/tamis.bin" || die "cannot copy $TAMIS"
+TAMIS_SRC="$TAMIS"; TAMIS="$WORK/tamis.bin"
 ROWS="$WORK/rows.jsonl"; : > "$ROWS"
 FAIL=0
 
@@ -227,9 +230,9 @@ GITDIRTY="$(git -C "$REPO" status --porcelain 2>/dev/null | grep -vc '^??' || tr
 CPU="$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)"
 MEM="$(awk '/^MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
 "$PY" - "$ROWS" "$OUT" "$CORPUS" "$REPO" "$DETJSON" "$TV" "$BIN_SHA" "$GIT" "$GITDIRTY" "$CPU" "$NPROC" "$MEM" \
-        "$CONFIG" "$REPS" "$ARGV" "$LOAD0" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY'
+        "$CONFIG" "$REPS" "$ARGV" "${TAMIS_SRC#"$REPO"/}" "$LOAD0" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY'
 import json, os, sys, datetime as dt
-rows_f, out, corpus, repo, detjson, tv, binsha, git, dirty, cpu, nproc, mem, config, reps, argv, load0, load1 = sys.argv[1:]
+rows_f, out, corpus, repo, detjson, tv, binsha, git, dirty, cpu, nproc, mem, config, reps, argv, tsrc, load0, load1 = sys.argv[1:]
 rows = [json.loads(l) for l in open(rows_f) if l.strip()]
 det = json.loads(detjson)
 try:
@@ -244,7 +247,7 @@ for r in rows:
 L = [f"# tamis run throughput ({dt.datetime.now():%Y-%m-%d %H:%M})", "",
      f"- machine: {cpu}, {nproc} cores, {mem} RAM; load average (1/5/15 min) before: {load0}, after: {load1}"
      + (" — **machine was busy, numbers are noisy**" if float(load0.split()[0]) > 0.5 else ""),
-     f"- tamis: `{tv}`, binary sha256 {binsha}…, git {git}" + (f" (+{dirty} modified files)" if dirty not in ("", "0") else ""),
+     f"- tamis: `{tv}` ({tsrc}, sha256 {binsha}…, copied before the first run), git {git}" + (f" (+{dirty} modified files)" if dirty not in ("", "0") else ""),
      f"- config: {config or 'default'}; best of {reps} run(s) per row; MB = 10^6 bytes of *uncompressed* input; "
      f"docs/s uses report.json documents.in",
      f"- corpus: `{os.path.relpath(corpus, repo)}`"]

@@ -254,6 +254,16 @@ def main() -> None:
     if load0[0] > 0.5:
         notes.append(f"machine not idle at start: load average {load0[0]:.2f} {load0[1]:.2f} {load0[2]:.2f} "
                      f"(other processes compete for the cores; numbers are noisy)")
+    if "tamis" in readers:  # snapshot: a concurrent `cargo build` must not swap it between reps
+        import hashlib
+        import tempfile
+        snap = os.path.join(tempfile.mkdtemp(prefix="warc_read."), "tamis")
+        shutil.copy2(args.tamis, snap)
+        with open(snap, "rb") as fh:
+            tamis_sha = hashlib.sha256(fh.read()).hexdigest()[:12]
+        notes.append(f"tamis binary {os.path.relpath(args.tamis, REPO)} sha256 {tamis_sha}…")
+        args.tamis_version = tamis_version(snap)
+        args.tamis = snap
     comp = sum(os.path.getsize(f) for f in files)
     print(f"warc_read: {len(files)} files, {comp / 1e6:.1f} MB compressed; measuring decompressed size...",
           file=sys.stderr)
@@ -284,7 +294,7 @@ def main() -> None:
                       "payload_bytes": last.get("payload_bytes"),
                       "decompressed_bytes_reported": last.get("decompressed_bytes"),
                       "errors": last.get("errors"), "rc": last.get("rc"),
-                      "version": last.get("version") or (tamis_version(args.tamis) if r == "tamis" else "?"),
+                      "version": last.get("version") or (args.tamis_version if r == "tamis" else "?"),
                       "api": last.get("api", "tamis scan")}
         if len({x.get("records") for x in rs}) != 1:
             notes.append(f"{r}: record count varied between reps: {[x.get('records') for x in rs]}")
@@ -357,6 +367,8 @@ def main() -> None:
     lines += ["", f"Command: `{' '.join([os.path.relpath(sys.argv[0], os.getcwd())] + sys.argv[1:])}`", ""]
     md = "\n".join(lines)
     print(md)
+    if "tamis" in readers:
+        shutil.rmtree(os.path.dirname(args.tamis), ignore_errors=True)
     if not args.no_write:
         os.makedirs(args.results_dir, exist_ok=True)
         path = args.out or out_path(args.results_dir, "warc-read", "md")

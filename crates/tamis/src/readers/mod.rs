@@ -89,13 +89,14 @@ pub fn format_from_name(path: &Path) -> Option<InputFormat> {
         .strip_suffix(".gz")
         .or_else(|| name.strip_suffix(".zst"))
         .or_else(|| name.strip_suffix(".zstd"))
+        .or_else(|| name.strip_suffix(".lz4"))
         .unwrap_or(&name);
     let ext = base.rsplit_once('.').map(|(_, e)| e)?;
     Some(match ext {
         "txt" => InputFormat::Txt,
         "html" | "htm" => InputFormat::Html,
         "jsonl" | "ndjson" | "json" => InputFormat::Jsonl,
-        "warc" | "wet" | "wat" => InputFormat::Warc,
+        "warc" | "wet" | "wat" | "arc" => InputFormat::Warc,
         "parquet" => InputFormat::Parquet,
         _ => return None,
     })
@@ -116,17 +117,19 @@ pub fn sniff_format(path: &Path) -> Result<InputFormat> {
         return Ok(InputFormat::Parquet);
     }
     let trimmed = head.trim_ascii_start();
-    Ok(if trimmed.starts_with(b"WARC/") {
-        InputFormat::Warc
-    } else if trimmed.starts_with(b"{") {
-        InputFormat::Jsonl
-    } else if trimmed.len() >= 5
-        && (trimmed[..5].eq_ignore_ascii_case(b"<!doc") || trimmed[..5].eq_ignore_ascii_case(b"<html"))
-    {
-        InputFormat::Html
-    } else {
-        InputFormat::Txt
-    })
+    Ok(
+        if trimmed.starts_with(b"WARC/") || trimmed.starts_with(b"filedesc://") {
+            InputFormat::Warc
+        } else if trimmed.starts_with(b"{") {
+            InputFormat::Jsonl
+        } else if trimmed.len() >= 5
+            && (trimmed[..5].eq_ignore_ascii_case(b"<!doc") || trimmed[..5].eq_ignore_ascii_case(b"<html"))
+        {
+            InputFormat::Html
+        } else {
+            InputFormat::Txt
+        },
+    )
 }
 
 /// Expand the command-line inputs: files as given, directories walked (sorted, hidden entries and
@@ -223,7 +226,9 @@ fn open_counted(path: &Path, counter: Option<Arc<AtomicU64>>) -> Result<Counting
     })
 }
 
-/// Open a file, transparently decompressing gzip or zstd (by magic bytes).
+const LZ4_MAGIC: [u8; 4] = [0x04, 0x22, 0x4d, 0x18];
+
+/// Open a file, transparently decompressing gzip, zstd or LZ4 frames (by magic bytes).
 pub fn open_decompressed(path: &Path, counter: Option<Arc<AtomicU64>>) -> Result<Box<dyn BufRead + Send>> {
     let mut magic = [0u8; 4];
     let n = File::open(path)
@@ -238,6 +243,11 @@ pub fn open_decompressed(path: &Path, counter: Option<Arc<AtomicU64>>) -> Result
     } else if n == 4 && magic == [0x28, 0xb5, 0x2f, 0xfd] {
         let dec = zstd::stream::read::Decoder::new(file).map_err(|e| Error::io(path, e))?;
         Box::new(BufReader::with_capacity(256 << 10, dec))
+    } else if n == 4 && magic == LZ4_MAGIC {
+        Box::new(BufReader::with_capacity(
+            256 << 10,
+            lz4_flex::frame::FrameDecoder::new(file),
+        ))
     } else {
         Box::new(BufReader::with_capacity(256 << 10, file))
     })
@@ -284,22 +294,28 @@ pub fn open(input: &InputFile, config: &InputConfig, counter: Option<Arc<AtomicU
     }
 }
 
-/// Open a WARC/WET file (gzip by magic bytes, else plain).
+/// Open a WARC/WET file: gzip (member-aware), LZ4 frames (offsets are then decompressed positions),
+/// or plain, by magic bytes.
 pub fn open_warc(
     path: &Path,
     counter: Option<Arc<AtomicU64>>,
     config: &InputConfig,
-) -> Result<warc::WarcReader<Counting<File>>> {
-    let mut magic = [0u8; 2];
+) -> Result<warc::WarcReader<Box<dyn Read + Send>>> {
+    let mut magic = [0u8; 4];
     let n = File::open(path)
         .and_then(|mut f| f.read(&mut magic))
         .map_err(|e| Error::io(path, e))?;
     let file = open_counted(path, counter)?;
-    let stream = if n == 2 && magic == [0x1f, 0x8b] {
-        warc::WarcStream::Gzip(Box::new(gzip::GzMembers::new(file)))
+    let stream = if n >= 2 && magic[..2] == [0x1f, 0x8b] {
+        warc::WarcStream::Gzip(Box::new(gzip::GzMembers::new(Box::new(file) as Box<dyn Read + Send>)))
     } else {
+        let inner: Box<dyn Read + Send> = if n == 4 && magic == LZ4_MAGIC {
+            Box::new(lz4_flex::frame::FrameDecoder::new(file))
+        } else {
+            Box::new(file)
+        };
         warc::WarcStream::Plain {
-            inner: BufReader::with_capacity(256 << 10, file),
+            inner: BufReader::with_capacity(256 << 10, inner),
             pos: 0,
         }
     };

@@ -257,6 +257,12 @@ impl<R: Read> WarcReader<R> {
             break;
         }
         if !self.line.starts_with(b"WARC/") {
+            if let Some(h) = parse_arc_header(trim_eol(&self.line)) {
+                // ARC (the Internet Archive's pre-WARC format): one header line, then the block.
+                let result = self.read_block(h, offset);
+                self.record += 1;
+                return result;
+            }
             let shown = String::from_utf8_lossy(&self.line[..self.line.len().min(40)]).into_owned();
             let err = Error::record(
                 self.loc(offset),
@@ -461,6 +467,37 @@ impl<R: Read> Iterator for WarcReader<R> {
     fn next(&mut self) -> Option<Self::Item> {
         self.next_record()
     }
+}
+
+/// An ARC v1/v2 record header line: `URL IP DATE CONTENT-TYPE [...] LENGTH`.
+fn parse_arc_header(line: &[u8]) -> Option<Headers> {
+    let line = std::str::from_utf8(line).ok()?;
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    if fields.len() < 5 || !(fields[0].contains("://") || fields[0].starts_with("filedesc:")) {
+        return None;
+    }
+    let length: u64 = fields.last()?.parse().ok()?;
+    let url = fields[0];
+    let filedesc = url.starts_with("filedesc:");
+    Some(Headers {
+        warc_type: if filedesc {
+            "arc_filedesc".into()
+        } else {
+            "response".into()
+        },
+        record_id: None,
+        target_uri: (!filedesc).then(|| url.to_string()),
+        date: Some(fields[2].to_string()),
+        // ARC blocks of http(s) URLs hold the HTTP response; others hold the bare payload.
+        content_type: Some(if url.starts_with("http") {
+            "application/http; msgtype=response".to_string()
+        } else {
+            fields[3].to_string()
+        }),
+        content_length: Some(length),
+        truncated: None,
+        identified_payload_type: Some(fields[3].to_string()),
+    })
 }
 
 fn trim_eol(line: &[u8]) -> &[u8] {

@@ -174,3 +174,52 @@ fn chunked_http_payloads_are_decoded() {
     let doc = items[0].as_ref().unwrap();
     assert!(matches!(&doc.body, Body::Raw { bytes, .. } if bytes == b"Wikipedia"));
 }
+
+#[test]
+fn arc_files_and_lz4_warcs_are_read() {
+    let body = http_block(200, "text/html", b"<p>arc page</p>");
+    let mut arc = b"filedesc://x.arc 0.0.0.0 20140101000000 text/plain 15\n1 0 Test\nURL IP\n\n".to_vec();
+    arc.extend(format!("http://example.com/a 1.2.3.4 20140101000000 text/html {}\n", body.len()).into_bytes());
+    arc.extend(&body);
+    arc.push(b'\n');
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.arc");
+    std::fs::write(&path, &arc).unwrap();
+    let input = InputFile {
+        path,
+        format: InputFormat::Warc,
+        size: arc.len() as u64,
+    };
+    let docs: Vec<_> = readers::open(&input, &Default::default(), None)
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(docs.len(), 1);
+    assert_eq!(docs[0].url.as_deref(), Some("http://example.com/a"));
+    assert!(matches!(&docs[0].body, Body::Raw { bytes, .. } if bytes == b"<p>arc page</p>"));
+
+    let (warc, _) = corpus();
+    let plain = {
+        use std::io::Read;
+        let mut out = Vec::new();
+        flate2::read::MultiGzDecoder::new(&warc[..])
+            .read_to_end(&mut out)
+            .unwrap();
+        out
+    };
+    let mut enc = lz4_flex::frame::FrameEncoder::new(Vec::new());
+    std::io::Write::write_all(&mut enc, &plain).unwrap();
+    let lz4 = enc.finish().unwrap();
+    let path = dir.path().join("x.warc.lz4");
+    std::fs::write(&path, &lz4).unwrap();
+    let input = InputFile {
+        path,
+        format: InputFormat::Warc,
+        size: lz4.len() as u64,
+    };
+    let n = readers::open(&input, &Default::default(), None)
+        .unwrap()
+        .filter(|d| d.is_ok())
+        .count();
+    assert_eq!(n, 6);
+}
