@@ -5,11 +5,17 @@
 //! current member (the record offset users need to find a record) and can resynchronise on the next
 //! member after corruption, so a damaged member costs that record only. Inflate itself is flate2/zlib-rs.
 
+use super::inflate::{Inflated, Inflater};
 use flate2::{Crc, Decompress, FlushDecompress, Status};
 use std::io::{self, BufRead, Read};
 
-const IN_BUF: usize = 1 << 20;
+const IN_BUF: usize = 4 << 20;
+/// The fast path wants this much compressed input buffered (more than a typical record member);
+/// topping up only below it keeps buffer compaction copies rare.
+const WHOLE_IN: usize = 1 << 20;
 const OUT_BUF: usize = 256 << 10;
+/// Members whose output would exceed this are left to the streaming path.
+const MAX_WHOLE_OUT: usize = 64 << 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -36,6 +42,7 @@ pub struct GzMembers<R> {
     out_end: usize,
     total_out: u64,
     members: u64,
+    fast: Option<Inflater>,
 }
 
 fn invalid(msg: String) -> io::Error {
@@ -60,6 +67,7 @@ impl<R: Read> GzMembers<R> {
             out_end: 0,
             total_out: 0,
             members: 0,
+            fast: Inflater::new(),
         }
     }
 
@@ -146,7 +154,40 @@ impl<R: Read> GzMembers<R> {
         self.decomp.reset(false);
         self.crc.reset();
         self.state = State::Deflate;
+        self.try_whole_member()?;
         Ok(true)
+    }
+
+    /// Fast path: inflate the whole member from the buffered input in one call. On success the
+    /// output buffer holds the member and the state moves to the trailer; otherwise nothing changed
+    /// and the streaming path takes the member.
+    fn try_whole_member(&mut self) -> io::Result<()> {
+        if self.fast.is_none() {
+            return Ok(());
+        }
+        // Top the buffer up so that a typical member is entirely present.
+        if self.in_end - self.in_start < WHOLE_IN && !self.inner_eof {
+            self.ensure(WHOLE_IN)?;
+        }
+        loop {
+            let Some(fast) = self.fast.as_mut() else { return Ok(()) };
+            match fast.inflate(&self.inbuf[self.in_start..self.in_end], &mut self.out) {
+                Inflated::Done(used, made) => {
+                    self.consume_in(used);
+                    self.crc.update(&self.out[..made]);
+                    self.out_start = 0;
+                    self.out_end = made;
+                    self.total_out += made as u64;
+                    self.state = State::Trailer;
+                    return Ok(());
+                }
+                Inflated::NeedSpace if self.out.len() < MAX_WHOLE_OUT => {
+                    let grown = self.out.len() * 2;
+                    self.out.resize(grown, 0);
+                }
+                Inflated::NeedSpace | Inflated::Failed => return Ok(()),
+            }
+        }
     }
 
     fn read_trailer(&mut self) -> io::Result<()> {

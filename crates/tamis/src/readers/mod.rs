@@ -1,6 +1,7 @@
 //! Streaming readers, one per input format; the format comes from the extension, else magic bytes.
 
 pub mod gzip;
+mod inflate;
 pub mod jsonl;
 pub mod parquet;
 pub mod text;

@@ -352,13 +352,25 @@ impl<R: Read> WarcReader<R> {
         };
         let is_doc = matches!(h.warc_type.as_str(), "response" | "resource" | "conversion");
         let keep = is_doc && len <= self.opts.max_record_bytes;
+        let is_http = h.warc_type != "conversion"
+            && h.content_type
+                .as_deref()
+                .is_some_and(|c| c.to_ascii_lowercase().starts_with("application/http"));
+        // HTTP head read straight from the stream, so the payload lands in its own buffer uncopied.
+        let mut head = Vec::new();
+        let mut got = 0u64;
+        if keep && is_http {
+            got = self
+                .read_http_head(len, &mut head)
+                .map_err(|e| self.io_err(offset, e))?;
+        }
         let mut block = Vec::new();
         if keep {
-            block.reserve_exact(len as usize);
+            block.reserve_exact((len - got) as usize);
         }
-        let got = self
+        got += self
             .stream
-            .read_exact_into(len, if keep { Some(&mut block) } else { None })
+            .read_exact_into(len - got, if keep { Some(&mut block) } else { None })
             .map_err(|e| self.io_err(offset, e))?;
         if got < len {
             return Err(Error::record(
@@ -389,7 +401,30 @@ impl<R: Read> WarcReader<R> {
                 ),
             ));
         }
-        Ok(Some(Some(self.make_document(h, block, offset))))
+        Ok(Some(Some(self.make_document(h, head, block, offset))))
+    }
+
+    /// Read the HTTP status line and headers (through the blank line) of a block of `len` bytes.
+    fn read_http_head(&mut self, len: u64, head: &mut Vec<u8>) -> io::Result<u64> {
+        let mut used = 0u64;
+        while used < len {
+            let max = (len - used).min(MAX_HEADER_LINE as u64) as usize;
+            let read = self.stream.read_line(&mut self.line, max);
+            used += self.line.len() as u64;
+            head.extend_from_slice(&self.line);
+            match read {
+                Ok(0) => break,
+                Ok(_) if trim_eol(&self.line).is_empty() => break,
+                Ok(_) => {}
+                // A line that fills the block or the limit: the rest is body.
+                Err(e) if e.kind() == io::ErrorKind::InvalidData => break,
+                Err(e) => return Err(e),
+            }
+            if !self.line.ends_with(b"\n") {
+                break;
+            }
+        }
+        Ok(used)
     }
 
     /// Consume the CRLFs that end a record; tolerant of missing or extra ones.
@@ -402,7 +437,7 @@ impl<R: Read> WarcReader<R> {
         }
     }
 
-    fn make_document(&self, h: Headers, block: Vec<u8>, offset: u64) -> Document {
+    fn make_document(&self, h: Headers, head: Vec<u8>, block: Vec<u8>, offset: u64) -> Document {
         let source = Source {
             file: self.file.clone(),
             record: self.record,
@@ -424,7 +459,7 @@ impl<R: Read> WarcReader<R> {
         let body = if h.warc_type == "conversion" {
             Body::Text(String::from_utf8_lossy(&block).into_owned())
         } else if warc_ct.to_ascii_lowercase().starts_with("application/http") {
-            let http = parse_http(block);
+            let http = parse_http(&head, block);
             if let Some(status) = http.status {
                 metadata.insert("http_status".into(), Value::from(status));
             }
@@ -527,19 +562,10 @@ struct Http {
     body: Vec<u8>,
 }
 
-/// Parse an HTTP response block: status, Content-Type, body (de-chunked, gzip/deflate decoded).
-fn parse_http(block: Vec<u8>) -> Http {
-    let head_end = memchr::memmem::find(&block, b"\r\n\r\n")
-        .map(|i| (i, i + 4))
-        .or_else(|| memchr::memmem::find(&block, b"\n\n").map(|i| (i, i + 2)));
-    let Some((end, body_start)) = head_end else {
-        return Http {
-            status: None,
-            content_type: None,
-            body: Vec::new(),
-        };
-    };
-    let head = String::from_utf8_lossy(&block[..end]);
+/// Parse an HTTP response: the head (status line + headers) and the body that followed it
+/// (de-chunked, gzip/deflate decoded).
+fn parse_http(head: &[u8], body: Vec<u8>) -> Http {
+    let head = String::from_utf8_lossy(head);
     let mut lines = head.lines();
     let status = lines
         .next()
@@ -557,8 +583,7 @@ fn parse_http(block: Vec<u8>) -> Http {
             encoding = Some(v.to_ascii_lowercase());
         }
     }
-    let mut body = block;
-    body.drain(..body_start);
+    let mut body = body;
     if chunked {
         if let Some(d) = dechunk(&body) {
             body = d;
