@@ -13,9 +13,10 @@ use crate::error::{Error, Location, Result};
 use crate::filters::{Length, Payload};
 use crate::readers::{self, InputFile};
 use crate::report::{InputSummary, OutputSummary, Report, ERROR_SAMPLE_CAP};
-use crate::stage::{OrderedStage, Stage, StageError, Verdict};
+use crate::stage::{Keyer, OrderedStage, Stage, StageError, Verdict};
 use crate::stats::{ErrorSample, StageStats, Totals};
-use crate::writers::{self, ShardWriter};
+use crate::writers;
+use crate::writers::sink::{Record, Sink, SinkMsg};
 use crossbeam_channel::{bounded, Receiver, Sender};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -103,9 +104,27 @@ struct Batch {
 
 enum Outcome {
     ReadError(Error),
-    Alive(Document),
-    Dropped(Document, usize, &'static str),
+    /// Passed the worker stages. `keys`: precomputed keys of the leading ordered stages;
+    /// `line`: the kept JSONL line, when it could be made on the worker.
+    Alive {
+        doc: Document,
+        keys: Vec<u128>,
+        line: Option<Vec<u8>>,
+    },
+    /// Removed by a worker stage; `record` is ready for the removed shard.
+    Dropped {
+        record: Record,
+        bytes: u64,
+    },
     Failed(Location, usize, StageError),
+}
+
+/// What workers prepare for the sequencer.
+struct Prep {
+    /// Keyers of the ordered stages that directly follow the worker stages.
+    keyers: Vec<Keyer>,
+    /// Serialize JSONL lines on the workers (JSONL output formats).
+    lines: bool,
 }
 
 struct Done {
@@ -198,25 +217,59 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
     progress.documents.store(ckpt.totals.docs_in, Ordering::Relaxed);
 
     if !ckpt.complete {
+        let keyers = sequential
+            .iter()
+            .map_while(|s| match &s.imp {
+                StageImpl::Ordered(o) => Some(o.keyer()),
+                StageImpl::Parallel(_) => None,
+            })
+            .collect();
+        let prep = Prep {
+            keyers,
+            lines: config.output.format != writers::OutputFormat::Parquet,
+        };
+        let (sink_tx, sink_rx) = bounded::<SinkMsg>(1024);
+        let sink = Sink {
+            kept_dir: dirs.kept.clone(),
+            removed_dir: dirs.removed.clone(),
+            config: config.output.clone(),
+            shard: ckpt.next_shard,
+        };
+        let sink_thread = std::thread::spawn(move || sink.run(sink_rx));
         let mut seq = Sequencer {
             config,
             dirs: &dirs,
             ckpt: &mut ckpt,
             sequential: &mut sequential,
             n_parallel: parallel.len(),
-            kept: None,
-            removed: None,
+            sink: sink_tx,
             docs_in_shard: 0,
             bytes_in_shard: 0,
             progress: &progress,
             run_started: started,
             abandon_after: options.abandon_after_checkpoints,
         };
-        let result = drive(config, &files, parallel, options.threads.max(1), &progress, &mut seq);
+        let mut result = drive(
+            config,
+            &files,
+            parallel,
+            &prep,
+            options.threads.max(1),
+            &progress,
+            &mut seq,
+        );
+        if result.is_ok() {
+            seq.ckpt.complete = true;
+            result = seq.checkpoint();
+        }
+        drop(seq);
         progress.done.store(true, Ordering::Relaxed);
+        // The sink's own error (a full disk, say) explains a failed send: report it first.
+        let sunk = sink_thread
+            .join()
+            .unwrap_or_else(|_| Err(Error::Fatal("the output thread panicked".into())));
+        sunk?;
         result?;
-        seq.ckpt.complete = true;
-        seq.checkpoint()?;
     }
     let report = Report {
         tamis_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -260,6 +313,7 @@ fn drive(
     config: &PipelineConfig,
     files: &[InputFile],
     parallel: Arc<Vec<BuiltStage>>,
+    prep: &Prep,
     threads: usize,
     progress: &Arc<Progress>,
     seq: &mut Sequencer<'_>,
@@ -284,7 +338,7 @@ fn drive(
             let batch_rx = batch_rx.clone();
             let done_tx = done_tx.clone();
             let parallel = parallel.clone();
-            scope.spawn(move || work(&parallel, batch_rx, done_tx));
+            scope.spawn(move || work(&parallel, prep, batch_rx, done_tx));
         }
         drop(done_tx);
         drop(batch_rx);
@@ -361,7 +415,7 @@ fn read_inputs(
     }
 }
 
-fn work(stages: &[BuiltStage], batches: Receiver<Batch>, done: Sender<Msg>) {
+fn work(stages: &[BuiltStage], prep: &Prep, batches: Receiver<Batch>, done: Sender<Msg>) {
     for batch in batches {
         let mut stats: Vec<StageStats> = std::iter::once(StageStats::default())
             .chain(stages.iter().map(|_| StageStats::default()))
@@ -370,7 +424,7 @@ fn work(stages: &[BuiltStage], batches: Receiver<Batch>, done: Sender<Msg>) {
         for item in batch.items {
             let read = &mut stats[0];
             read.docs_in += 1;
-            let mut doc = match item {
+            let doc = match item {
                 Ok(doc) => doc,
                 Err(e) => {
                     *read.errors.entry(error_kind(&e).to_string()).or_default() += 1;
@@ -381,25 +435,7 @@ fn work(stages: &[BuiltStage], batches: Receiver<Batch>, done: Sender<Msg>) {
             read.kept += 1;
             read.bytes_in += doc.byte_len() as u64;
             read.bytes_kept += doc.byte_len() as u64;
-            let mut outcome = None;
-            for (i, stage) in stages.iter().enumerate() {
-                let StageImpl::Parallel(s) = &stage.imp else { continue };
-                let r = apply(&stage.name, stage.annotate, &mut stats[i + 1], &mut doc, |d| {
-                    s.process(d)
-                });
-                match r {
-                    Ok(None) => {}
-                    Ok(Some(reason)) => {
-                        outcome = Some(Outcome::Dropped(std::mem::replace(&mut doc, placeholder()), i, reason));
-                        break;
-                    }
-                    Err(e) => {
-                        outcome = Some(Outcome::Failed(doc.source.location(), i, e));
-                        break;
-                    }
-                }
-            }
-            outcomes.push(outcome.unwrap_or(Outcome::Alive(doc)));
+            outcomes.push(run_worker_stages(stages, prep, &mut stats, doc));
         }
         let msg = Msg::Done(Done {
             seq: batch.seq,
@@ -413,16 +449,30 @@ fn work(stages: &[BuiltStage], batches: Receiver<Batch>, done: Sender<Msg>) {
     }
 }
 
-fn placeholder() -> Document {
-    Document::new_text(
-        String::new(),
-        String::new(),
-        crate::document::Source {
-            file: String::new(),
-            record: 0,
-            offset: None,
-        },
-    )
+fn run_worker_stages(stages: &[BuiltStage], prep: &Prep, stats: &mut [StageStats], mut doc: Document) -> Outcome {
+    for (i, stage) in stages.iter().enumerate() {
+        let StageImpl::Parallel(s) = &stage.imp else { continue };
+        match apply(&stage.name, stage.annotate, &mut stats[i + 1], &mut doc, |d| {
+            s.process(d)
+        }) {
+            Ok(None) => {}
+            Ok(Some(reason)) => {
+                let by = format!("{}.{reason}", stage.name);
+                let bytes = doc.byte_len() as u64;
+                let record = if prep.lines {
+                    Record::Line(writers::jsonl_line(&doc, Some(&by)))
+                } else {
+                    Record::Doc(Box::new(doc), Some(by))
+                };
+                return Outcome::Dropped { record, bytes };
+            }
+            Err(e) => return Outcome::Failed(doc.source.location(), i, e),
+        }
+    }
+    let keys = prep.keyers.iter().map(|k| k(&doc)).collect();
+    // A document that already carries `removed_by` cannot take the spliced reason: no line for it.
+    let line = (prep.lines && !doc.metadata.contains_key("removed_by")).then(|| writers::jsonl_line(&doc, None));
+    Outcome::Alive { doc, keys, line }
 }
 
 /// Run one stage on one document, counting; Ok(Some(reason)) = drop, Ok(None) = continue.
@@ -483,8 +533,7 @@ struct Sequencer<'a> {
     ckpt: &'a mut Checkpoint,
     sequential: &'a mut Vec<BuiltStage>,
     n_parallel: usize,
-    kept: Option<Box<dyn ShardWriter>>,
-    removed: Option<Box<dyn ShardWriter>>,
+    sink: Sender<SinkMsg>,
     docs_in_shard: u64,
     bytes_in_shard: u64,
     progress: &'a Progress,
@@ -515,6 +564,13 @@ impl Sequencer<'_> {
         Ok(())
     }
 
+    fn send(&self, msg: SinkMsg) -> Result<()> {
+        // A closed sink has failed; `run` reports the sink's own error.
+        self.sink
+            .send(msg)
+            .map_err(|_| Error::Fatal("the output thread stopped".into()))
+    }
+
     fn handle(&mut self, done: Done) -> Result<()> {
         for (i, s) in done.stats.iter().enumerate() {
             self.ckpt.stages[i].merge(s);
@@ -534,18 +590,13 @@ impl Sequencer<'_> {
                     let name = self.ckpt.stages[i + 1].name.clone();
                     self.record_error(&name, &loc, e.kind, &e.message);
                 }
-                Outcome::Dropped(doc, i, reason) => {
-                    let name = &self.ckpt.stages[i + 1].name;
-                    let by = format!("{name}.{reason}");
-                    self.write_removed(&doc, &by)?;
-                }
-                Outcome::Alive(mut doc) => self.finish_document(&mut doc)?,
+                Outcome::Dropped { record, bytes } => self.write_removed(record, bytes)?,
+                Outcome::Alive { doc, keys, line } => self.finish_document(doc, keys, line)?,
             }
         }
         if self.abandon_after == Some(0) {
-            // Testing aid: stop as a killed process would, with this shard half-written.
-            std::mem::forget(self.kept.take());
-            std::mem::forget(self.removed.take());
+            // Testing aid: the output thread stops as a killed process would.
+            self.send(SinkMsg::Abandon)?;
             return Err(Error::Fatal("run abandoned (testing aid)".into()));
         }
         self.docs_in_shard += n;
@@ -561,28 +612,46 @@ impl Sequencer<'_> {
         Ok(())
     }
 
-    /// Sequential stages, then the kept writer.
-    fn finish_document(&mut self, doc: &mut Document) -> Result<()> {
+    /// Sequential stages, then the kept shard.
+    fn finish_document(&mut self, mut doc: Document, keys: Vec<u128>, mut line: Option<Vec<u8>>) -> Result<()> {
         let base = 1 + self.n_parallel;
         for (j, stage) in self.sequential.iter_mut().enumerate() {
             let stats = &mut self.ckpt.stages[base + j];
-            let name = stage.name.clone();
-            let annotate = stage.annotate;
             let result = match &mut stage.imp {
-                StageImpl::Ordered(s) => apply(&name, annotate, stats, doc, |d| s.process(d)),
-                StageImpl::Parallel(s) => apply(&name, annotate, stats, doc, |d| s.process(d)),
+                StageImpl::Ordered(s) => {
+                    let key = match keys.get(j) {
+                        Some(k) => *k,
+                        None => s.keyer()(&doc),
+                    };
+                    apply(&stage.name, stage.annotate, stats, &mut doc, |_| s.decide(key))
+                }
+                StageImpl::Parallel(s) => {
+                    // This stage may rewrite the document: a line made on the worker is stale.
+                    line = None;
+                    apply(&stage.name, stage.annotate, stats, &mut doc, |d| s.process(d))
+                }
             };
             match result {
                 Ok(None) => {}
                 Ok(Some(reason)) => {
-                    let by = format!("{name}.{reason}");
-                    return self.write_removed(doc, &by);
+                    let by = format!("{}.{reason}", stage.name);
+                    let bytes = doc.byte_len() as u64;
+                    let record = match line {
+                        Some(l) => Record::Line(writers::mark_removed(l, &by)),
+                        None => Record::Doc(Box::new(doc), Some(by)),
+                    };
+                    return self.write_removed(record, bytes);
                 }
                 Err(e) => {
                     let loc = doc.source.location();
+                    let name = stage.name.clone();
                     self.record_error(&name, &loc, e.kind, &e.message);
                     return Ok(());
                 }
+            }
+            if stage.annotate && doc.metadata.contains_key("flagged_by") {
+                // Annotate mode may have changed the metadata after the worker serialized it.
+                line = None;
             }
         }
         self.ckpt.totals.kept += 1;
@@ -590,33 +659,22 @@ impl Sequencer<'_> {
         let len = doc.byte_len() as u64;
         self.ckpt.output.kept_bytes += len;
         self.bytes_in_shard += len;
-        if self.kept.is_none() {
-            let path = writers::shard_path(&self.dirs.kept, self.ckpt.next_shard, self.config.output.format);
-            self.kept = Some(writers::create(&path, &self.config.output)?);
-        }
-        if let Some(w) = self.kept.as_mut() {
-            w.write(doc, None)?;
-        }
-        Ok(())
+        let record = match line {
+            Some(l) => Record::Line(l),
+            None => Record::Doc(Box::new(doc), None),
+        };
+        self.send(SinkMsg::Kept(record))
     }
 
-    fn write_removed(&mut self, doc: &Document, by: &str) -> Result<()> {
+    fn write_removed(&mut self, record: Record, bytes: u64) -> Result<()> {
         self.ckpt.totals.removed += 1;
         self.progress.removed.fetch_add(1, Ordering::Relaxed);
         if !self.config.output.write_removed {
             return Ok(());
         }
-        let len = doc.byte_len() as u64;
-        self.ckpt.output.removed_bytes += len;
-        self.bytes_in_shard += len;
-        if self.removed.is_none() {
-            let path = writers::shard_path(&self.dirs.removed, self.ckpt.next_shard, self.config.output.format);
-            self.removed = Some(writers::create(&path, &self.config.output)?);
-        }
-        if let Some(w) = self.removed.as_mut() {
-            w.write(doc, Some(by))?;
-        }
-        Ok(())
+        self.ckpt.output.removed_bytes += bytes;
+        self.bytes_in_shard += bytes;
+        self.send(SinkMsg::Removed(record))
     }
 
     fn record_error(&mut self, stage: &str, loc: &Location, kind: &str, message: &str) {
@@ -634,25 +692,21 @@ impl Sequencer<'_> {
         }
     }
 
-    /// Close the shard files, save ordered-stage state, then the checkpoint (in that order).
+    /// Ask the output thread to close the shard files, write the ordered stages' state, then the
+    /// checkpoint (in that order, so a checkpoint never names a shard that is not complete).
     fn checkpoint(&mut self) -> Result<()> {
         let shard = self.ckpt.next_shard;
-        let mut wrote = false;
-        for w in [self.kept.take(), self.removed.take()].into_iter().flatten() {
-            w.finish()?;
-            wrote = true;
-        }
+        let mut files = Vec::new();
         for (j, stage) in self.sequential.iter_mut().enumerate() {
             if let StageImpl::Ordered(s) = &mut stage.imp {
                 let mut data = Vec::new();
                 s.save_delta(&mut data);
                 if !data.is_empty() {
-                    write_atomic(&self.dirs.state_path(shard, j), &data)?;
-                    wrote = true;
+                    files.push((self.dirs.state_path(shard, j), data));
                 }
             }
         }
-        if wrote || self.docs_in_shard > 0 {
+        if self.docs_in_shard > 0 || !files.is_empty() {
             self.ckpt.next_shard += 1;
             self.ckpt.output.shards = self.ckpt.next_shard;
         }
@@ -662,7 +716,11 @@ impl Sequencer<'_> {
         self.ckpt.seconds += now.duration_since(self.run_started).as_secs_f64();
         self.run_started = now;
         let data = serde_json::to_vec(&*self.ckpt).map_err(|e| Error::Fatal(e.to_string()))?;
-        write_atomic(&self.dirs.checkpoint, &data)
+        files.push((self.dirs.checkpoint.clone(), data));
+        self.send(SinkMsg::Checkpoint {
+            next_shard: self.ckpt.next_shard,
+            files,
+        })
     }
 }
 

@@ -23,10 +23,15 @@ pub trait Stage: Send + Sync {
     fn process(&self, doc: &mut Document) -> Result<Verdict, StageError>;
 }
 
+/// Order-independent per-document work of an ordered stage (normalise and hash), run on the workers.
+pub type Keyer = std::sync::Arc<dyn Fn(&Document) -> u128 + Send + Sync>;
+
 /// A stage whose decision depends on the documents before it in input order (exact dedup).
-/// The runner calls it on one thread, in input order, so results do not depend on the thread count.
+/// The expensive part (`keyer`) runs on the workers; `decide` runs on one thread, in input order, so
+/// results do not depend on the thread count. It cannot change the document.
 pub trait OrderedStage: Send + Sync {
-    fn process(&mut self, doc: &mut Document) -> Result<Verdict, StageError>;
+    fn keyer(&self) -> Keyer;
+    fn decide(&mut self, key: u128) -> Result<Verdict, StageError>;
     /// Append the state added since the last call to `out` (resume checkpoints).
     fn save_delta(&mut self, out: &mut Vec<u8>);
     /// Re-apply one saved delta, in order, when resuming.

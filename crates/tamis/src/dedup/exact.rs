@@ -5,7 +5,7 @@
 //! the corpus-scale, beyond-RAM path is the dedup issue's work.
 
 use crate::document::Document;
-use crate::stage::{OrderedStage, StageError, Verdict};
+use crate::stage::{Keyer, OrderedStage, StageError, Verdict};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
@@ -35,23 +35,58 @@ impl ExactDedupConfig {
     }
 }
 
-/// Normalise text for comparison, per the config.
+/// Normalise text for comparison, per the config: whitespace runs become one space (ends trimmed),
+/// letters are lower-cased character by character.
 pub fn normalize(text: &str, config: &ExactDedupConfig) -> String {
-    let mut out = String::with_capacity(text.len());
+    let mut out = Vec::with_capacity(text.len());
+    normalize_chunks(text, config, |chunk| out.extend_from_slice(chunk));
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The dedup key: xxh3-128 of `normalize(text)`, computed in chunks without building the string.
+pub fn key(text: &str, config: &ExactDedupConfig) -> u128 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    normalize_chunks(text, config, |chunk| hasher.update(chunk));
+    hasher.digest128()
+}
+
+/// Feed the normalised text to `sink` in chunks of a few KB (ASCII words take a fast path).
+fn normalize_chunks(text: &str, config: &ExactDedupConfig, mut sink: impl FnMut(&[u8])) {
+    const CHUNK: usize = 8 << 10;
+    let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + 64);
+    let push_word = |word: &str, buf: &mut Vec<u8>| {
+        if !config.lowercase {
+            buf.extend_from_slice(word.as_bytes());
+        } else if word.is_ascii() {
+            buf.extend(word.bytes().map(|b| b.to_ascii_lowercase()));
+        } else {
+            let mut tmp = [0u8; 4];
+            for c in word.chars().flat_map(char::to_lowercase) {
+                buf.extend_from_slice(c.encode_utf8(&mut tmp).as_bytes());
+            }
+        }
+    };
     if config.collapse_whitespace {
         for (i, word) in text.split_whitespace().enumerate() {
             if i > 0 {
-                out.push(' ');
+                buf.push(b' ');
             }
-            out.push_str(word);
+            push_word(word, &mut buf);
+            if buf.len() >= CHUNK {
+                sink(&buf);
+                buf.clear();
+            }
         }
     } else {
-        out.push_str(text);
+        for piece in text.split_inclusive(char::is_whitespace) {
+            push_word(piece, &mut buf);
+            if buf.len() >= CHUNK {
+                sink(&buf);
+                buf.clear();
+            }
+        }
     }
-    if config.lowercase {
-        out = out.to_lowercase();
-    }
-    out
+    sink(&buf);
 }
 
 pub struct ExactDedup {
@@ -72,9 +107,12 @@ impl ExactDedup {
 }
 
 impl OrderedStage for ExactDedup {
-    fn process(&mut self, doc: &mut Document) -> Result<Verdict, StageError> {
-        let text = doc.text_lossy();
-        let hash = xxhash_rust::xxh3::xxh3_128(normalize(&text, &self.config).as_bytes());
+    fn keyer(&self) -> Keyer {
+        let config = self.config.clone();
+        std::sync::Arc::new(move |doc: &Document| key(&doc.text_lossy(), &config))
+    }
+
+    fn decide(&mut self, hash: u128) -> Result<Verdict, StageError> {
         if self.seen.insert(hash) {
             self.delta.push(hash);
             Ok(Verdict::Keep)
@@ -110,6 +148,13 @@ mod tests {
     use super::*;
     use crate::document::Source;
 
+    impl ExactDedup {
+        fn process(&mut self, doc: &mut Document) -> Result<Verdict, StageError> {
+            let key = self.keyer()(doc);
+            self.decide(key)
+        }
+    }
+
     fn doc(text: &str) -> Document {
         Document::new_text(
             "d",
@@ -140,6 +185,22 @@ mod tests {
         b.load_delta(&saved).unwrap();
         assert_eq!(b.process(&mut doc("ONE")).unwrap(), Verdict::Drop(DUPLICATE));
         assert!(b.load_delta(&[1, 2, 3]).is_err());
+    }
+
+    #[test]
+    fn key_is_the_hash_of_the_normalised_text() {
+        for config in [
+            ExactDedupConfig::default(),
+            ExactDedupConfig {
+                lowercase: false,
+                collapse_whitespace: false,
+            },
+        ] {
+            let text = format!("  Ünïcode ΣΑΣ \t{}\nEnd ", "Word ".repeat(5000));
+            let normalised = normalize(&text, &config);
+            assert_eq!(key(&text, &config), xxhash_rust::xxh3::xxh3_128(normalised.as_bytes()));
+        }
+        assert_eq!(normalize("  ÀB  c\n", &ExactDedupConfig::default()), "àb c");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! JSONL shard writer, plain or zstd.
 
-use super::{rename_into_place, temp_path, to_record, ShardWriter};
+use super::{jsonl_line, rename_into_place, temp_path, ShardWriter};
 use crate::document::Document;
 use crate::error::{Error, Result};
 use std::fs::File;
@@ -16,7 +16,6 @@ pub struct JsonlWriter {
     sink: Sink,
     path: PathBuf,
     tmp: PathBuf,
-    line: Vec<u8>,
 }
 
 impl JsonlWriter {
@@ -32,20 +31,19 @@ impl JsonlWriter {
             sink,
             path: path.to_path_buf(),
             tmp,
-            line: Vec::with_capacity(64 << 10),
         })
     }
 }
 
 impl ShardWriter for JsonlWriter {
     fn write(&mut self, doc: &Document, removed_by: Option<&str>) -> Result<()> {
-        self.line.clear();
-        serde_json::to_writer(&mut self.line, &to_record(doc, removed_by))
-            .map_err(|e| Error::Fatal(format!("{}: {e}", self.path.display())))?;
-        self.line.push(b'\n');
+        self.write_line(&jsonl_line(doc, removed_by))
+    }
+
+    fn write_line(&mut self, line: &[u8]) -> Result<()> {
         let r = match &mut self.sink {
-            Sink::Plain(w) => w.write_all(&self.line),
-            Sink::Zstd(w) => w.write_all(&self.line),
+            Sink::Plain(w) => w.write_all(line),
+            Sink::Zstd(w) => w.write_all(line),
         };
         r.map_err(|e| Error::io(&self.tmp, e))
     }

@@ -3,6 +3,7 @@
 
 pub mod jsonl;
 pub mod parquet;
+pub mod sink;
 
 use crate::document::Document;
 use crate::error::{Error, Result};
@@ -89,9 +90,31 @@ pub fn to_record(doc: &Document, removed_by: Option<&str>) -> Map<String, Value>
     rec
 }
 
+/// The JSONL line of a document (what `JsonlWriter::write` writes).
+pub fn jsonl_line(doc: &Document, removed_by: Option<&str>) -> Vec<u8> {
+    let mut line = Vec::with_capacity(doc.byte_len() + 256);
+    // Serializing a map of JSON values cannot fail.
+    let _ = serde_json::to_writer(&mut line, &to_record(doc, removed_by));
+    line.push(b'\n');
+    line
+}
+
+/// Turn the kept line of a document into its removed line: `metadata` is the record's last field and
+/// `removed_by` goes last in it, so this equals `jsonl_line(doc, Some(by))` when the document's own
+/// metadata has no `removed_by` (callers check).
+pub fn mark_removed(mut line: Vec<u8>, by: &str) -> Vec<u8> {
+    let end = line.len().saturating_sub(3); // before the closing "}}\n"
+    let mut insert = b",\"removed_by\":".to_vec();
+    let _ = serde_json::to_writer(&mut insert, by);
+    line.splice(end..end, insert);
+    line
+}
+
 /// Writes one shard file.
 pub trait ShardWriter: Send {
     fn write(&mut self, doc: &Document, removed_by: Option<&str>) -> Result<()>;
+    /// Write a line made by `jsonl_line` (JSONL formats only).
+    fn write_line(&mut self, line: &[u8]) -> Result<()>;
     /// Flush, close and move the file to its final name.
     fn finish(self: Box<Self>) -> Result<()>;
 }
@@ -119,4 +142,26 @@ pub fn create(path: &Path, config: &OutputConfig) -> Result<Box<dyn ShardWriter>
 
 pub(crate) fn rename_into_place(tmp: &Path, path: &Path) -> Result<()> {
     std::fs::rename(tmp, path).map_err(|e| Error::io(path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Source;
+
+    #[test]
+    fn mark_removed_equals_serializing_with_the_reason() {
+        let mut doc = Document::new_text(
+            "i",
+            "t \"q\"}}",
+            Source {
+                file: "f".into(),
+                record: 3,
+                offset: None,
+            },
+        );
+        doc.metadata.insert("k".into(), serde_json::json!({"a": "}}"}));
+        let spliced = mark_removed(jsonl_line(&doc, None), "length.too_short");
+        assert_eq!(spliced, jsonl_line(&doc, Some("length.too_short")));
+    }
 }

@@ -117,6 +117,13 @@ impl ShardWriter for ParquetWriter {
         Ok(())
     }
 
+    fn write_line(&mut self, _line: &[u8]) -> Result<()> {
+        Err(Error::Fatal(format!(
+            "{}: Parquet shards take documents, not JSONL lines",
+            self.path.display()
+        )))
+    }
+
     fn finish(mut self: Box<Self>) -> Result<()> {
         self.flush_row_group()?;
         let path = self.path.clone();
