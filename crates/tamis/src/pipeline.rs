@@ -228,7 +228,8 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
             keyers,
             lines: config.output.format != writers::OutputFormat::Parquet,
         };
-        let (sink_tx, sink_rx) = bounded::<SinkMsg>(1024);
+        // A few batches of records: the queue is bounded in bytes by the batch size.
+        let (sink_tx, sink_rx) = bounded::<SinkMsg>(4);
         let sink = Sink {
             kept_dir: dirs.kept.clone(),
             removed_dir: dirs.removed.clone(),
@@ -243,6 +244,7 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
             sequential: &mut sequential,
             n_parallel: parallel.len(),
             sink: sink_tx,
+            records: Vec::new(),
             docs_in_shard: 0,
             bytes_in_shard: 0,
             progress: &progress,
@@ -534,6 +536,8 @@ struct Sequencer<'a> {
     sequential: &'a mut Vec<BuiltStage>,
     n_parallel: usize,
     sink: Sender<SinkMsg>,
+    /// Records of the batch being handled, sent to the output thread together.
+    records: Vec<(bool, Record)>,
     docs_in_shard: u64,
     bytes_in_shard: u64,
     progress: &'a Progress,
@@ -594,6 +598,8 @@ impl Sequencer<'_> {
                 Outcome::Alive { doc, keys, line } => self.finish_document(doc, keys, line)?,
             }
         }
+        let records = std::mem::take(&mut self.records);
+        self.send(SinkMsg::Records(records))?;
         if self.abandon_after == Some(0) {
             // Testing aid: the output thread stops as a killed process would.
             self.send(SinkMsg::Abandon)?;
@@ -663,7 +669,8 @@ impl Sequencer<'_> {
             Some(l) => Record::Line(l),
             None => Record::Doc(Box::new(doc), None),
         };
-        self.send(SinkMsg::Kept(record))
+        self.records.push((true, record));
+        Ok(())
     }
 
     fn write_removed(&mut self, record: Record, bytes: u64) -> Result<()> {
@@ -674,7 +681,8 @@ impl Sequencer<'_> {
         }
         self.ckpt.output.removed_bytes += bytes;
         self.bytes_in_shard += bytes;
-        self.send(SinkMsg::Removed(record))
+        self.records.push((false, record));
+        Ok(())
     }
 
     fn record_error(&mut self, stage: &str, loc: &Location, kind: &str, message: &str) {

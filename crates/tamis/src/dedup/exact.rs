@@ -50,41 +50,53 @@ pub fn key(text: &str, config: &ExactDedupConfig) -> u128 {
     hasher.digest128()
 }
 
-/// Feed the normalised text to `sink` in chunks of a few KB (ASCII words take a fast path).
+/// Feed the normalised text to `sink` in chunks of a few KB. One pass over the bytes: ASCII is
+/// handled byte by byte, other characters are decoded; whitespace is `char::is_whitespace`, as in
+/// `str::split_whitespace`.
 fn normalize_chunks(text: &str, config: &ExactDedupConfig, mut sink: impl FnMut(&[u8])) {
     const CHUNK: usize = 8 << 10;
     let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + 64);
-    let push_word = |word: &str, buf: &mut Vec<u8>| {
-        if !config.lowercase {
-            buf.extend_from_slice(word.as_bytes());
-        } else if word.is_ascii() {
-            buf.extend(word.bytes().map(|b| b.to_ascii_lowercase()));
-        } else {
-            let mut tmp = [0u8; 4];
-            for c in word.chars().flat_map(char::to_lowercase) {
-                buf.extend_from_slice(c.encode_utf8(&mut tmp).as_bytes());
+    let mut tmp = [0u8; 4];
+    let mut started = false;
+    let mut pending_space = false;
+    let mut push = |c: char, buf: &mut Vec<u8>| {
+        if config.lowercase {
+            for l in c.to_lowercase() {
+                buf.extend_from_slice(l.encode_utf8(&mut tmp).as_bytes());
             }
+        } else {
+            buf.extend_from_slice(c.encode_utf8(&mut tmp).as_bytes());
         }
     };
-    if config.collapse_whitespace {
-        for (i, word) in text.split_whitespace().enumerate() {
-            if i > 0 {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (is_space, width) = if b < 0x80 {
+            (matches!(b, b'\t'..=b'\r' | b' '), 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (c.is_whitespace(), c.len_utf8())
+        };
+        if is_space && config.collapse_whitespace {
+            pending_space = started;
+        } else {
+            if pending_space {
                 buf.push(b' ');
+                pending_space = false;
             }
-            push_word(word, &mut buf);
+            started = true;
+            if b < 0x80 {
+                buf.push(if config.lowercase { b.to_ascii_lowercase() } else { b });
+            } else if let Some(c) = text[i..].chars().next() {
+                push(c, &mut buf);
+            }
             if buf.len() >= CHUNK {
                 sink(&buf);
                 buf.clear();
             }
         }
-    } else {
-        for piece in text.split_inclusive(char::is_whitespace) {
-            push_word(piece, &mut buf);
-            if buf.len() >= CHUNK {
-                sink(&buf);
-                buf.clear();
-            }
-        }
+        i += width;
     }
     sink(&buf);
 }
@@ -196,11 +208,33 @@ mod tests {
                 collapse_whitespace: false,
             },
         ] {
-            let text = format!("  Ünïcode ΣΑΣ \t{}\nEnd ", "Word ".repeat(5000));
+            let text = format!("  Ünïcode ΣΑΣ \u{a0}\u{b}\t{}\nEnd\u{3000}x ", "Word İ ".repeat(5000));
             let normalised = normalize(&text, &config);
             assert_eq!(key(&text, &config), xxhash_rust::xxh3::xxh3_128(normalised.as_bytes()));
+            // The reference definition: split on Unicode whitespace, lower-case each character.
+            let reference: String = if config.collapse_whitespace {
+                let words: Vec<String> = text
+                    .split_whitespace()
+                    .map(|w| w.chars().flat_map(char::to_lowercase).collect())
+                    .collect();
+                words.join(" ")
+            } else {
+                text.clone()
+            };
+            assert_eq!(normalised, reference);
         }
         assert_eq!(normalize("  ÀB  c\n", &ExactDedupConfig::default()), "àb c");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn normalisation_matches_split_whitespace_definition(text in "\\PC{0,60}|[ \t\naAÀßİΣ]{0,30}") {
+            let c = ExactDedupConfig::default();
+            let words: Vec<String> = text.split_whitespace().map(|w| w.chars().flat_map(char::to_lowercase).collect()).collect();
+            let once = normalize(&text, &c);
+            proptest::prop_assert_eq!(&once, &words.join(" "));
+            proptest::prop_assert_eq!(key(&text, &c), xxhash_rust::xxh3::xxh3_128(once.as_bytes()));
+        }
     }
 
     #[test]

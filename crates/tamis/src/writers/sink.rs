@@ -15,8 +15,8 @@ pub enum Record {
 }
 
 pub enum SinkMsg {
-    Kept(Record),
-    Removed(Record),
+    /// The records of one input batch, in order: (kept?, record).
+    Records(Vec<(bool, Record)>),
     /// Close the current shard files, write these files atomically (state, then the checkpoint, last),
     /// and continue with shard `next_shard`.
     Checkpoint {
@@ -41,8 +41,12 @@ impl Sink {
         let mut removed: Option<Box<dyn ShardWriter>> = None;
         for msg in rx {
             match msg {
-                SinkMsg::Kept(r) => self.write(&mut kept, true, r)?,
-                SinkMsg::Removed(r) => self.write(&mut removed, false, r)?,
+                SinkMsg::Records(records) => {
+                    for (is_kept, r) in records {
+                        let slot = if is_kept { &mut kept } else { &mut removed };
+                        self.write(slot, is_kept, r)?;
+                    }
+                }
                 SinkMsg::Checkpoint { next_shard, files } => {
                     for w in [kept.take(), removed.take()].into_iter().flatten() {
                         w.finish()?;
