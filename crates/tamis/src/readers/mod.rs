@@ -133,8 +133,8 @@ pub fn sniff_format(path: &Path) -> Result<InputFormat> {
     )
 }
 
-/// Expand the command-line inputs: files as given, directories walked (sorted, hidden entries and
-/// files of unknown type skipped). Returns the files and the skipped paths.
+/// Expand the command-line inputs: files as given, directories walked (sorted; hidden entries and
+/// files of no recognisable type skipped). Returns the files and the skipped paths.
 pub fn collect_inputs(paths: &[PathBuf], format: InputFormat) -> Result<(Vec<InputFile>, Vec<PathBuf>)> {
     let mut files = Vec::new();
     let mut skipped = Vec::new();
@@ -186,7 +186,12 @@ fn walk(dir: &Path, format: InputFormat, files: &mut Vec<InputFile>, skipped: &m
             walk(&path, format, files, skipped)?;
             continue;
         }
-        let found = format_from_name(&path);
+        // Unknown extensions in a walked directory: take them only if their bytes say WARC, JSONL
+        // or Parquet (`x.warc.gz.bad`), never as text (LICENSE, README, scripts).
+        let found = format_from_name(&path).or_else(|| match sniff_format(&path) {
+            Ok(f @ (InputFormat::Warc | InputFormat::Jsonl | InputFormat::Parquet)) => Some(f),
+            _ => None,
+        });
         match (format, found) {
             (InputFormat::Auto, Some(f)) => files.push(InputFile {
                 path,
