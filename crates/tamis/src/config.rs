@@ -2,7 +2,7 @@
 
 use crate::dedup::ExactDedupConfig;
 use crate::error::{Error, Result};
-use crate::filters::{LengthConfig, PayloadConfig};
+use crate::filters::{LanguageConfig, LengthConfig, PayloadConfig};
 use crate::readers::InputConfig;
 use crate::writers::OutputConfig;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -14,6 +14,7 @@ use serde_json::Value;
 pub enum StageConfig {
     Payload(PayloadConfig),
     Length(LengthConfig),
+    Language(LanguageConfig),
     ExactDedup(ExactDedupConfig),
 }
 
@@ -38,6 +39,11 @@ pub const STAGES: &[(&str, StageKind, &str)] = &[
         "removes documents outside min/max characters or words",
     ),
     (
+        "language",
+        StageKind::Filter,
+        "fastText lid.176 language label and score into metadata; keeps wanted languages above their score threshold",
+    ),
+    (
         "exact_dedup",
         StageKind::Ordered,
         "removes exact duplicates of normalised text, keeping the first in input order",
@@ -50,6 +56,7 @@ impl StageConfig {
         match self {
             StageConfig::Payload(_) => "payload",
             StageConfig::Length(_) => "length",
+            StageConfig::Language(_) => "language",
             StageConfig::ExactDedup(_) => "exact_dedup",
         }
     }
@@ -59,6 +66,7 @@ impl StageConfig {
         vec![
             StageConfig::Payload(PayloadConfig::example()),
             StageConfig::Length(LengthConfig::example()),
+            StageConfig::Language(LanguageConfig::example()),
             StageConfig::ExactDedup(ExactDedupConfig::example()),
         ]
     }
@@ -237,6 +245,16 @@ mod tests {
         assert!(e.to_string().contains("ouput"), "{e}");
         let e = PipelineConfig::from_toml("[input]\ntext_feld = \"x\"\n").unwrap_err();
         assert!(e.to_string().contains("text_feld"), "{e}");
+    }
+
+    #[test]
+    fn the_readme_pipeline_example_parses() {
+        let readme = include_str!("../../../README.md");
+        let start = readme.find("```toml\n").unwrap() + 8;
+        let end = start + readme[start..].find("```").unwrap();
+        let c = PipelineConfig::from_toml(&readme[start..end]).unwrap();
+        let types: Vec<_> = c.stages.iter().map(|s| s.config.type_name()).collect();
+        assert_eq!(types, ["payload", "length", "language", "exact_dedup"]);
     }
 
     #[test]

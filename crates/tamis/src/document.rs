@@ -100,3 +100,17 @@ pub fn decode_bytes<'a>(bytes: &'a [u8], charset: Option<&str>) -> std::borrow::
 pub fn derived_id(file: &str, record: u64) -> String {
     format!("{file}#{record}")
 }
+
+/// A text document with a fixed source, for unit tests of stages.
+#[cfg(test)]
+pub(crate) fn test_doc(text: &str) -> Document {
+    Document::new_text(
+        "d",
+        text,
+        Source {
+            file: "f".into(),
+            record: 0,
+            offset: None,
+        },
+    )
+}

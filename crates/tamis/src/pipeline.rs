@@ -10,7 +10,7 @@ use crate::config::{PipelineConfig, StageConfig};
 use crate::dedup::ExactDedup;
 use crate::document::Document;
 use crate::error::{Error, Location, Result};
-use crate::filters::{Length, Payload};
+use crate::filters::{Language, Length, Payload};
 use crate::readers::{self, InputFile};
 use crate::report::{InputSummary, OutputSummary, Report, ERROR_SAMPLE_CAP};
 use crate::stage::{Keyer, OrderedStage, Stage, StageError, Verdict};
@@ -39,13 +39,16 @@ struct BuiltStage {
     imp: StageImpl,
 }
 
-/// Build the stage list from the config (one arm per stage).
-fn build_stage(config: &StageConfig) -> StageImpl {
-    match config {
+/// Build one stage from its config (one arm per stage).
+fn build_stage(config: &StageConfig) -> Result<StageImpl> {
+    Ok(match config {
         StageConfig::Payload(c) => StageImpl::Parallel(Box::new(Payload::new(c.clone()))),
         StageConfig::Length(c) => StageImpl::Parallel(Box::new(Length::new(c.clone()))),
+        StageConfig::Language(c) => StageImpl::Parallel(Box::new(
+            Language::new(c.clone()).map_err(|e| Error::Config(format!("stage language: {e}")))?,
+        )),
         StageConfig::ExactDedup(c) => StageImpl::Ordered(Box::new(ExactDedup::new(c.clone()))),
-    }
+    })
 }
 
 /// Live counters for a progress display (the library draws nothing itself).
@@ -164,7 +167,7 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
         stages.push(BuiltStage {
             name,
             annotate: entry.annotate,
-            imp: build_stage(&entry.config),
+            imp: build_stage(&entry.config)?,
         });
     }
     // Stages up to the first ordered one run on the workers; from there on, on the sequencer.

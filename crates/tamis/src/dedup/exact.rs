@@ -158,25 +158,13 @@ impl OrderedStage for ExactDedup {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::Source;
+    use crate::document::test_doc as doc;
 
     impl ExactDedup {
         fn process(&mut self, doc: &mut Document) -> Result<Verdict, StageError> {
             let key = self.keyer()(doc);
             self.decide(key)
         }
-    }
-
-    fn doc(text: &str) -> Document {
-        Document::new_text(
-            "d",
-            text,
-            Source {
-                file: "f".into(),
-                record: 0,
-                offset: None,
-            },
-        )
     }
 
     #[test]

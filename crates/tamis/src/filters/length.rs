@@ -84,19 +84,7 @@ impl Stage for Length {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::Source;
-
-    fn doc(text: &str) -> Document {
-        Document::new_text(
-            "d",
-            text,
-            Source {
-                file: "f".into(),
-                record: 0,
-                offset: None,
-            },
-        )
-    }
+    use crate::document::test_doc as doc;
 
     fn run(config: LengthConfig, text: &str) -> Verdict {
         Length::new(config).process(&mut doc(text)).unwrap()

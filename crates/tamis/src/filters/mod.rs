@@ -1,7 +1,9 @@
 //! Per-document filters.
 
+pub mod language;
 pub mod length;
 pub mod payload;
 
+pub use language::{Language, LanguageConfig};
 pub use length::{Length, LengthConfig};
 pub use payload::{Payload, PayloadConfig};

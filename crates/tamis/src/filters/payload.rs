@@ -75,18 +75,10 @@ impl Stage for Payload {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::Source;
+    use crate::document::test_doc;
 
     fn raw(mime: &str, bytes: &[u8], status: Option<u64>) -> Document {
-        let mut d = Document::new_text(
-            "d",
-            "",
-            Source {
-                file: "f".into(),
-                record: 0,
-                offset: None,
-            },
-        );
+        let mut d = test_doc("");
         d.body = Body::Raw {
             bytes: bytes.to_vec(),
             content_type: mime.into(),

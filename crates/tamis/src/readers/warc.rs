@@ -589,34 +589,26 @@ fn parse_http(head: &[u8], body: Vec<u8>) -> Http {
             body = d;
         }
     }
-    match encoding.as_deref() {
-        Some("gzip") | Some("x-gzip") => {
-            let mut out = Vec::new();
-            if flate2::read::MultiGzDecoder::new(&body[..])
-                .take(64 << 20)
-                .read_to_end(&mut out)
-                .is_ok()
-            {
-                body = out;
-            }
-        }
-        Some("deflate") => {
-            let mut out = Vec::new();
-            if flate2::read::ZlibDecoder::new(&body[..])
-                .take(64 << 20)
-                .read_to_end(&mut out)
-                .is_ok()
-            {
-                body = out;
-            }
-        }
-        _ => {}
+    // A body that fails to decode is kept as sent.
+    let decoded = match encoding.as_deref() {
+        Some("gzip") | Some("x-gzip") => read_capped(flate2::read::MultiGzDecoder::new(&body[..])),
+        Some("deflate") => read_capped(flate2::read::ZlibDecoder::new(&body[..])),
+        _ => None,
+    };
+    if let Some(d) = decoded {
+        body = d;
     }
     Http {
         status,
         content_type,
         body,
     }
+}
+
+/// Decompress a content-encoded body, at most 64 MiB of it.
+fn read_capped(reader: impl Read) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    reader.take(64 << 20).read_to_end(&mut out).ok().map(|_| out)
 }
 
 fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {

@@ -223,3 +223,14 @@ fn arc_files_and_lz4_warcs_are_read() {
         .count();
     assert_eq!(n, 6);
 }
+
+#[test]
+fn gzip_content_encoding_is_decoded() {
+    let page = b"<html><body>compressed page</body></html>";
+    let mut block = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n\r\n".to_vec();
+    block.extend(gzip_member(page));
+    let rec = warc_record("response", "g", "u", "application/http; msgtype=response", &block);
+    let items = read_all(&gzip_member(&rec));
+    let doc = items[0].as_ref().unwrap();
+    assert!(matches!(&doc.body, Body::Raw { bytes, .. } if bytes == page));
+}

