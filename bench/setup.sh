@@ -15,7 +15,8 @@ fi
 # resiliparse ships FastWARC; warcio is the pure-Python reference reader;
 # zstandard writes the .jsonl.zst corpus shards.
 # fasttext-predict runs lid.176.ftz from Python (the language-ID differential check).
-PKGS=(resiliparse fastwarc warcio zstandard fasttext-predict)
+# datatrove (+ regex, which its formatters import) is the PII reference.
+PKGS=(resiliparse fastwarc warcio zstandard fasttext-predict datatrove regex)
 missing=()
 for p in "${PKGS[@]}"; do
     "$VENV/bin/python" -m pip show --quiet "$p" >/dev/null 2>&1 || missing+=("$p")

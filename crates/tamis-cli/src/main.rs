@@ -63,6 +63,13 @@ enum Command {
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
     },
+    /// Print the PII spans the `pii` stage finds: reads JSONL (`{"text": ...}`) on stdin, writes one
+    /// JSON array of `{start, end, kind}` (character offsets) per line (evaluation aid).
+    PiiSpans {
+        /// datatrove's PIIFormatter settings (emails case-sensitive, emails and IPs only).
+        #[arg(long)]
+        datatrove: bool,
+    },
 }
 
 fn main() {
@@ -98,6 +105,7 @@ fn real_main() -> Result<i32> {
             Ok(0)
         }
         Command::Scan { input_format, inputs } => scan(&inputs, input_format.unwrap_or_default()),
+        Command::PiiSpans { datatrove } => pii_spans(datatrove),
         Command::Run {
             config,
             threads,
@@ -272,4 +280,30 @@ fn scan(inputs: &[PathBuf], format: InputFormat) -> Result<i32> {
         })
     );
     Ok(if errors > 0 { 1 } else { 0 })
+}
+
+fn pii_spans(datatrove: bool) -> Result<i32> {
+    use std::io::BufRead;
+    let config = if datatrove {
+        tamis::filters::PiiConfig::datatrove()
+    } else {
+        tamis::filters::PiiConfig::default()
+    };
+    let pii = tamis::filters::Pii::new(config).map_err(anyhow::Error::msg)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for (n, line) in std::io::stdin().lock().lines().enumerate() {
+        let line = line?;
+        let value: serde_json::Value = serde_json::from_str(&line).with_context(|| format!("stdin line {}", n + 1))?;
+        let text = value["text"].as_str().unwrap_or_default();
+        // Byte offsets -> character offsets, the unit Python and most gold sets use.
+        let char_at = |b: usize| text[..b].chars().count();
+        let spans: Vec<_> = pii
+            .find(text)
+            .into_iter()
+            .map(|s| serde_json::json!({"start": char_at(s.start), "end": char_at(s.end), "kind": s.kind.name()}))
+            .collect();
+        writeln!(out, "{}", serde_json::Value::Array(spans))?;
+    }
+    out.flush()?;
+    Ok(0)
 }

@@ -2,7 +2,7 @@
 
 use crate::dedup::ExactDedupConfig;
 use crate::error::{Error, Result};
-use crate::filters::{LanguageConfig, LengthConfig, PayloadConfig};
+use crate::filters::{LanguageConfig, LengthConfig, PayloadConfig, PiiConfig};
 use crate::readers::InputConfig;
 use crate::writers::OutputConfig;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -15,6 +15,7 @@ pub enum StageConfig {
     Payload(PayloadConfig),
     Length(LengthConfig),
     Language(LanguageConfig),
+    Pii(PiiConfig),
     ExactDedup(ExactDedupConfig),
 }
 
@@ -23,6 +24,7 @@ pub enum StageConfig {
 #[serde(rename_all = "snake_case")]
 pub enum StageKind {
     Filter,
+    Transform,
     Ordered,
 }
 
@@ -44,6 +46,11 @@ pub const STAGES: &[(&str, StageKind, &str)] = &[
         "fastText lid.176 language label and score into metadata; keeps wanted languages above their score threshold",
     ),
     (
+        "pii",
+        StageKind::Transform,
+        "masks emails and public IPs as datatrove's PIIFormatter, plus validated phone numbers, IBANs and card numbers",
+    ),
+    (
         "exact_dedup",
         StageKind::Ordered,
         "removes exact duplicates of normalised text, keeping the first in input order",
@@ -57,6 +64,7 @@ impl StageConfig {
             StageConfig::Payload(_) => "payload",
             StageConfig::Length(_) => "length",
             StageConfig::Language(_) => "language",
+            StageConfig::Pii(_) => "pii",
             StageConfig::ExactDedup(_) => "exact_dedup",
         }
     }
@@ -67,6 +75,7 @@ impl StageConfig {
             StageConfig::Payload(PayloadConfig::example()),
             StageConfig::Length(LengthConfig::example()),
             StageConfig::Language(LanguageConfig::example()),
+            StageConfig::Pii(PiiConfig::example()),
             StageConfig::ExactDedup(ExactDedupConfig::example()),
         ]
     }
@@ -254,7 +263,7 @@ mod tests {
         let end = start + readme[start..].find("```").unwrap();
         let c = PipelineConfig::from_toml(&readme[start..end]).unwrap();
         let types: Vec<_> = c.stages.iter().map(|s| s.config.type_name()).collect();
-        assert_eq!(types, ["payload", "length", "language", "exact_dedup"]);
+        assert_eq!(types, ["payload", "length", "language", "pii", "exact_dedup"]);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::config::{PipelineConfig, StageConfig};
 use crate::dedup::ExactDedup;
 use crate::document::Document;
 use crate::error::{Error, Location, Result};
-use crate::filters::{Language, Length, Payload};
+use crate::filters::{Language, Length, Payload, Pii};
 use crate::readers::{self, InputFile};
 use crate::report::{InputSummary, OutputSummary, Report, ERROR_SAMPLE_CAP};
 use crate::stage::{Keyer, OrderedStage, Stage, StageError, Verdict};
@@ -46,6 +46,9 @@ fn build_stage(config: &StageConfig) -> Result<StageImpl> {
         StageConfig::Length(c) => StageImpl::Parallel(Box::new(Length::new(c.clone()))),
         StageConfig::Language(c) => StageImpl::Parallel(Box::new(
             Language::new(c.clone()).map_err(|e| Error::Config(format!("stage language: {e}")))?,
+        )),
+        StageConfig::Pii(c) => StageImpl::Parallel(Box::new(
+            Pii::new(c.clone()).map_err(|e| Error::Config(format!("stage pii: {e}")))?,
         )),
         StageConfig::ExactDedup(c) => StageImpl::Ordered(Box::new(ExactDedup::new(c.clone()))),
     })
