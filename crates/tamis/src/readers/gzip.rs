@@ -89,10 +89,19 @@ impl<R: Read> GzMembers<R> {
     /// Make at least `n` compressed bytes available unless the input ends first.
     fn ensure(&mut self, n: usize) -> io::Result<usize> {
         while self.in_end - self.in_start < n && !self.inner_eof {
-            if self.in_start > 0 {
-                self.inbuf.copy_within(self.in_start..self.in_end, 0);
-                self.in_end -= self.in_start;
-                self.in_start = 0;
+            // Compact, but keep the current member's bytes (up to half the buffer) so that
+            // `resync` can rescan them after corruption.
+            let base = self.pos - self.in_start as u64;
+            let member_at = self.member_start.saturating_sub(base) as usize;
+            let keep_from = if self.member_start >= base && self.in_start - member_at <= IN_BUF / 2 {
+                member_at
+            } else {
+                self.in_start
+            };
+            if keep_from > 0 {
+                self.inbuf.copy_within(keep_from..self.in_end, 0);
+                self.in_end -= keep_from;
+                self.in_start -= keep_from;
             }
             if self.in_end == self.inbuf.len() {
                 self.inbuf.resize(self.inbuf.len() * 2, 0);
@@ -209,12 +218,27 @@ impl<R: Read> GzMembers<R> {
         Ok(())
     }
 
-    /// After an error: skip to the next gzip member header after the current member's start.
+    /// If the current member's data is used up, read and verify its trailer now (CRC and length),
+    /// so a damaged member is charged to the record it holds, not to the next one.
+    pub fn finish_member(&mut self) -> io::Result<()> {
+        if self.state == State::Trailer && self.out_start == self.out_end {
+            self.read_trailer()?;
+        }
+        Ok(())
+    }
+
+    /// After an error: skip to the next gzip member header after the failed member's start.
     /// Returns false when no further member exists.
     pub fn resync(&mut self) -> io::Result<bool> {
         self.out_start = 0;
         self.out_end = 0;
-        // The next member starts after the point of failure; at a bad header, skip its first byte.
+        // A damaged member can run on into the members after it (a corrupt length or end-of-block
+        // code): scan again from just after its start while those bytes are still buffered.
+        let base = self.pos - self.in_start as u64;
+        if self.member_start >= base {
+            self.in_start = (self.member_start - base) as usize;
+            self.pos = self.member_start;
+        }
         if self.pos == self.member_start && self.ensure(1)? > 0 {
             self.consume_in(1);
         }

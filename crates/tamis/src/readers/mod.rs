@@ -312,7 +312,9 @@ pub fn open_warc(
         .and_then(|mut f| f.read(&mut magic))
         .map_err(|e| Error::io(path, e))?;
     let file = open_counted(path, counter)?;
-    let stream = if n >= 2 && magic[..2] == [0x1f, 0x8b] {
+    // A `.gz` name counts too: a damaged first member must not turn the file into "plain" garbage.
+    let gz_name = path.to_string_lossy().to_ascii_lowercase().ends_with(".gz");
+    let stream = if n >= 2 && magic[..2] == [0x1f, 0x8b] || gz_name {
         warc::WarcStream::Gzip(Box::new(gzip::GzMembers::new(Box::new(file) as Box<dyn Read + Send>)))
     } else {
         let inner: Box<dyn Read + Send> = if n == 4 && magic == LZ4_MAGIC {

@@ -380,6 +380,9 @@ impl<R: Read> WarcReader<R> {
             ));
         }
         self.skip_record_end();
+        if let WarcStream::Gzip(g) = &mut self.stream {
+            g.finish_member().map_err(|e| self.io_err(offset, e))?;
+        }
         if !is_doc {
             *self
                 .skipped

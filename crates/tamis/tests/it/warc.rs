@@ -116,6 +116,35 @@ fn a_corrupt_member_costs_only_its_record() {
 }
 
 #[test]
+fn a_crc_mismatch_fails_the_record_it_belongs_to() {
+    let (mut bytes, offsets) = corpus();
+    // The CRC-32 is the trailer's first 4 bytes, 8 bytes before the next member.
+    bytes[offsets[4] as usize - 8] ^= 0xff;
+    let items = read_all(&bytes);
+    let errors: Vec<_> = items.iter().filter_map(|r| r.as_ref().err()).collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        matches!(errors[0], Error::Record { location, .. } if location.offset == Some(offsets[3])),
+        "{errors:?}"
+    );
+    let ids: Vec<_> = items
+        .iter()
+        .filter_map(|r| r.as_ref().ok())
+        .map(|d| d.id.clone())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "urn:uuid:r0",
+            "urn:uuid:r1",
+            "urn:uuid:r3",
+            "urn:uuid:r4",
+            "urn:uuid:wet"
+        ]
+    );
+}
+
+#[test]
 fn a_truncated_file_gives_a_truncated_record_error() {
     let (bytes, offsets) = corpus();
     let cut = &bytes[..offsets[4] as usize + 40];
@@ -233,4 +262,59 @@ fn gzip_content_encoding_is_decoded() {
     let items = read_all(&gzip_member(&rec));
     let doc = items[0].as_ref().unwrap();
     assert!(matches!(&doc.body, Body::Raw { bytes, .. } if bytes == page));
+}
+
+mod arbitrary_input {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn read_bytes(bytes: &[u8], name: &str, format: InputFormat) -> usize {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let input = InputFile {
+            path,
+            format,
+            size: bytes.len() as u64,
+        };
+        // Any outcome but a panic or a hang is fine; every item is a document or a record error.
+        readers::open(&input, &Default::default(), None)
+            .map(|it| it.take(10_000).count())
+            .unwrap_or(0)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        #[test]
+        fn readers_survive_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            read_bytes(&bytes, "x.warc", InputFormat::Warc);
+            read_bytes(&bytes, "x.jsonl", InputFormat::Jsonl);
+            read_bytes(&bytes, "x.txt", InputFormat::Txt);
+        }
+
+        /// A real WARC.gz with bytes flipped anywhere: the reader goes on and still returns the
+        /// records whose members are intact.
+        #[test]
+        fn warc_gz_survives_flipped_bytes(flips in proptest::collection::vec((any::<prop::sample::Index>(), 1u8..=255), 1..6)) {
+            let (mut bytes, offsets) = corpus();
+            let mut damaged = std::collections::BTreeSet::new();
+            for (at, xor) in flips {
+                let i = at.index(bytes.len());
+                bytes[i] ^= xor;
+                damaged.insert(offsets.iter().rposition(|&o| o as usize <= i).unwrap());
+            }
+            let items: Vec<_> = {
+                let dir = tempfile::tempdir().unwrap();
+                let path = dir.path().join("x.warc.gz");
+                std::fs::write(&path, &bytes).unwrap();
+                let input = InputFile { path, format: InputFormat::Warc, size: bytes.len() as u64 };
+                readers::open(&input, &Default::default(), None).unwrap().take(1000).collect()
+            };
+            let ok = items.iter().filter(|r| r.is_ok()).count();
+            // Records 1..=6 are documents (0 is warcinfo); undamaged ones must all be read.
+            let intact = (1..offsets.len()).filter(|m| !damaged.contains(m)).count();
+            prop_assert!(ok >= intact, "read {ok} documents, {intact} members intact");
+        }
+    }
 }
