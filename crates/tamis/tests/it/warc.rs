@@ -79,30 +79,19 @@ fn reads_responses_and_conversions() {
     assert_eq!(docs[5].text(), Some("plain text body"));
 }
 
-#[test]
-fn a_corrupt_member_costs_only_its_record() {
-    let (mut bytes, offsets) = corpus();
-    // Damage the deflate data of the third response (member index 3).
-    let start = offsets[3] as usize;
-    let end = offsets[4] as usize;
-    for b in &mut bytes[start + 14..end - 10] {
-        *b ^= 0x5a;
-    }
-    let items = read_all(&bytes);
+/// Exactly one error, a `corrupt_input` at the third response's member, and every other record read.
+fn assert_only_r2_lost(items: &[tamis::Result<tamis::Document>], offset: u64) {
     let errors: Vec<_> = items.iter().filter_map(|r| r.as_ref().err()).collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        matches!(errors[0], Error::Record { location, kind: "corrupt_input", .. } if location.offset == Some(offset)),
+        "{errors:?}"
+    );
     let ids: Vec<_> = items
         .iter()
         .filter_map(|r| r.as_ref().ok())
-        .map(|d| d.id.clone())
+        .map(|d| d.id.as_str())
         .collect();
-    assert_eq!(errors.len(), 1, "{errors:?}");
-    match errors[0] {
-        Error::Record { location, kind, .. } => {
-            assert_eq!(location.offset, Some(offsets[3]));
-            assert_eq!(*kind, "corrupt_input");
-        }
-        other => panic!("{other:?}"),
-    }
     assert_eq!(
         ids,
         [
@@ -116,32 +105,23 @@ fn a_corrupt_member_costs_only_its_record() {
 }
 
 #[test]
+fn a_corrupt_member_costs_only_its_record() {
+    let (mut bytes, offsets) = corpus();
+    // Damage the deflate data of the third response (member index 3).
+    let start = offsets[3] as usize;
+    let end = offsets[4] as usize;
+    for b in &mut bytes[start + 14..end - 10] {
+        *b ^= 0x5a;
+    }
+    assert_only_r2_lost(&read_all(&bytes), offsets[3]);
+}
+
+#[test]
 fn a_crc_mismatch_fails_the_record_it_belongs_to() {
     let (mut bytes, offsets) = corpus();
     // The CRC-32 is the trailer's first 4 bytes, 8 bytes before the next member.
     bytes[offsets[4] as usize - 8] ^= 0xff;
-    let items = read_all(&bytes);
-    let errors: Vec<_> = items.iter().filter_map(|r| r.as_ref().err()).collect();
-    assert_eq!(errors.len(), 1, "{errors:?}");
-    assert!(
-        matches!(errors[0], Error::Record { location, .. } if location.offset == Some(offsets[3])),
-        "{errors:?}"
-    );
-    let ids: Vec<_> = items
-        .iter()
-        .filter_map(|r| r.as_ref().ok())
-        .map(|d| d.id.clone())
-        .collect();
-    assert_eq!(
-        ids,
-        [
-            "urn:uuid:r0",
-            "urn:uuid:r1",
-            "urn:uuid:r3",
-            "urn:uuid:r4",
-            "urn:uuid:wet"
-        ]
-    );
+    assert_only_r2_lost(&read_all(&bytes), offsets[3]);
 }
 
 #[test]
