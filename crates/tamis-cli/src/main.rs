@@ -244,6 +244,8 @@ fn scan(inputs: &[PathBuf], format: InputFormat) -> Result<i32> {
     let config = readers::InputConfig::default();
     let start = Instant::now();
     let (mut docs, mut errors, mut payload, mut decompressed) = (0u64, 0u64, 0u64, 0u64);
+    // WARC records that carry no document (warcinfo, request, metadata, ...), by type.
+    let mut skipped_records = std::collections::BTreeMap::<String, u64>::new();
     for file in &files {
         if file.format == InputFormat::Warc {
             let mut reader = readers::open_warc(&file.path, None, &config)?;
@@ -257,6 +259,9 @@ fn scan(inputs: &[PathBuf], format: InputFormat) -> Result<i32> {
                 }
             }
             decompressed += reader.stream().decompressed_bytes();
+            for (kind, n) in &reader.skipped {
+                *skipped_records.entry(kind.clone()).or_default() += n;
+            }
         } else {
             for item in readers::open(file, &config, None)? {
                 match item {
@@ -277,6 +282,7 @@ fn scan(inputs: &[PathBuf], format: InputFormat) -> Result<i32> {
         serde_json::json!({
             "documents": docs, "errors": errors, "input_bytes": input_bytes,
             "payload_bytes": payload, "decompressed_bytes": decompressed, "seconds": seconds,
+            "skipped_records": skipped_records,
         })
     );
     Ok(if errors > 0 { 1 } else { 0 })

@@ -30,13 +30,19 @@ const BATCH_BYTES: usize = 4 << 20;
 
 enum StageImpl {
     Parallel(Box<dyn Stage>),
-    Ordered(Box<dyn OrderedStage>),
+    /// The stage and its keyer, taken once at build time.
+    Ordered(Box<dyn OrderedStage>, Keyer),
 }
 
 struct BuiltStage {
     name: String,
     annotate: bool,
     imp: StageImpl,
+}
+
+fn ordered(stage: impl OrderedStage + 'static) -> StageImpl {
+    let keyer = stage.keyer();
+    StageImpl::Ordered(Box::new(stage), keyer)
 }
 
 /// Build one stage from its config (one arm per stage).
@@ -50,7 +56,7 @@ fn build_stage(config: &StageConfig) -> Result<StageImpl> {
         StageConfig::Pii(c) => StageImpl::Parallel(Box::new(
             Pii::new(c.clone()).map_err(|e| Error::Config(format!("stage pii: {e}")))?,
         )),
-        StageConfig::ExactDedup(c) => StageImpl::Ordered(Box::new(ExactDedup::new(c.clone()))),
+        StageConfig::ExactDedup(c) => ordered(ExactDedup::new(c.clone())),
     })
 }
 
@@ -176,7 +182,7 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
     // Stages up to the first ordered one run on the workers; from there on, on the sequencer.
     let split = stages
         .iter()
-        .position(|s| matches!(s.imp, StageImpl::Ordered(_)))
+        .position(|s| matches!(s.imp, StageImpl::Ordered(..)))
         .unwrap_or(stages.len());
     let mut sequential = stages.split_off(split);
     let parallel = Arc::new(stages);
@@ -226,7 +232,7 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
         let keyers = sequential
             .iter()
             .map_while(|s| match &s.imp {
-                StageImpl::Ordered(o) => Some(o.keyer()),
+                StageImpl::Ordered(_, keyer) => Some(keyer.clone()),
                 StageImpl::Parallel(_) => None,
             })
             .collect();
@@ -630,10 +636,10 @@ impl Sequencer<'_> {
         for (j, stage) in self.sequential.iter_mut().enumerate() {
             let stats = &mut self.ckpt.stages[base + j];
             let result = match &mut stage.imp {
-                StageImpl::Ordered(s) => {
+                StageImpl::Ordered(s, keyer) => {
                     let key = match keys.get(j) {
                         Some(k) => *k,
-                        None => s.keyer()(&doc),
+                        None => keyer(&doc),
                     };
                     apply(&stage.name, stage.annotate, stats, &mut doc, |_| s.decide(key))
                 }
@@ -712,7 +718,7 @@ impl Sequencer<'_> {
         let shard = self.ckpt.next_shard;
         let mut files = Vec::new();
         for (j, stage) in self.sequential.iter_mut().enumerate() {
-            if let StageImpl::Ordered(s) = &mut stage.imp {
+            if let StageImpl::Ordered(s, _) = &mut stage.imp {
                 let mut data = Vec::new();
                 s.save_delta(&mut data);
                 if !data.is_empty() {
@@ -824,7 +830,7 @@ fn load_checkpoint(dirs: &OutputDirs) -> Result<Option<Checkpoint>> {
 
 fn restore_ordered(dirs: &OutputDirs, stages: &mut [BuiltStage], shards: u64) -> Result<()> {
     for (j, stage) in stages.iter_mut().enumerate() {
-        let StageImpl::Ordered(s) = &mut stage.imp else {
+        let StageImpl::Ordered(s, _) = &mut stage.imp else {
             continue;
         };
         for shard in 0..shards {

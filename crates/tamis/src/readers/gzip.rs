@@ -41,7 +41,6 @@ pub struct GzMembers<R> {
     out_start: usize,
     out_end: usize,
     total_out: u64,
-    members: u64,
     fast: Option<Inflater>,
 }
 
@@ -66,7 +65,6 @@ impl<R: Read> GzMembers<R> {
             out_start: 0,
             out_end: 0,
             total_out: 0,
-            members: 0,
             fast: Inflater::new(),
         }
     }
@@ -79,11 +77,6 @@ impl<R: Read> GzMembers<R> {
     /// Decompressed bytes produced so far.
     pub fn decompressed_bytes(&self) -> u64 {
         self.total_out
-    }
-
-    /// Number of gzip members fully read so far.
-    pub fn members(&self) -> u64 {
-        self.members
     }
 
     /// Make at least `n` compressed bytes available unless the input ends first.
@@ -213,7 +206,6 @@ impl<R: Read> GzMembers<R> {
             )));
         }
         self.consume_in(8);
-        self.members += 1;
         self.state = State::Header;
         Ok(())
     }
