@@ -1,8 +1,12 @@
 //! Pipeline configuration: a TOML file, CLI flags, or the built-in default all produce a `PipelineConfig`.
 
+use crate::clean::CleanLinesConfig;
 use crate::dedup::ExactDedupConfig;
 use crate::error::{Error, Result};
-use crate::filters::{LanguageConfig, LengthConfig, PayloadConfig, PiiConfig};
+use crate::filters::{
+    C4QualityConfig, FineWebQualityConfig, GopherQualityConfig, GopherRepetitionConfig, LanguageConfig, LengthConfig,
+    PayloadConfig, PiiConfig,
+};
 use crate::readers::InputConfig;
 use crate::writers::OutputConfig;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -14,7 +18,12 @@ use serde_json::Value;
 pub enum StageConfig {
     Payload(PayloadConfig),
     Length(LengthConfig),
+    CleanLines(CleanLinesConfig),
     Language(LanguageConfig),
+    GopherRepetition(GopherRepetitionConfig),
+    GopherQuality(GopherQualityConfig),
+    C4Quality(C4QualityConfig),
+    FineWebQuality(FineWebQualityConfig),
     Pii(PiiConfig),
     ExactDedup(ExactDedupConfig),
 }
@@ -41,9 +50,34 @@ pub const STAGES: &[(&str, StageKind, &str)] = &[
         "removes documents outside min/max characters or words",
     ),
     (
+        "clean_lines",
+        StageKind::Transform,
+        "removes page furniture (multilingual), C4-rule lines and site-frequent lines; records each removed line",
+    ),
+    (
         "language",
         StageKind::Filter,
         "fastText lid.176 language label and score into metadata; keeps wanted languages above their score threshold",
+    ),
+    (
+        "gopher_repetition",
+        StageKind::Filter,
+        "datatrove's GopherRepetitionFilter: duplicate lines/paragraphs and repeated n-grams (FineWeb-2 per language)",
+    ),
+    (
+        "gopher_quality",
+        StageKind::Filter,
+        "datatrove's GopherQualityFilter: word counts and lengths, symbols, bullets, alphabetic words, stop words",
+    ),
+    (
+        "c4_quality",
+        StageKind::Transform,
+        "datatrove's C4QualityFilter: drops C4-rule lines, then documents with lorem ipsum, curly brackets or too few sentences",
+    ),
+    (
+        "fineweb_quality",
+        StageKind::Filter,
+        "datatrove's FineWebQualityFilter: line punctuation, short lines, duplicated-line characters, list ratio",
     ),
     (
         "pii",
@@ -63,7 +97,12 @@ impl StageConfig {
         match self {
             StageConfig::Payload(_) => "payload",
             StageConfig::Length(_) => "length",
+            StageConfig::CleanLines(_) => "clean_lines",
             StageConfig::Language(_) => "language",
+            StageConfig::GopherRepetition(_) => "gopher_repetition",
+            StageConfig::GopherQuality(_) => "gopher_quality",
+            StageConfig::C4Quality(_) => "c4_quality",
+            StageConfig::FineWebQuality(_) => "fineweb_quality",
             StageConfig::Pii(_) => "pii",
             StageConfig::ExactDedup(_) => "exact_dedup",
         }
@@ -74,7 +113,12 @@ impl StageConfig {
         vec![
             StageConfig::Payload(PayloadConfig::example()),
             StageConfig::Length(LengthConfig::example()),
+            StageConfig::CleanLines(CleanLinesConfig::example()),
             StageConfig::Language(LanguageConfig::example()),
+            StageConfig::GopherRepetition(GopherRepetitionConfig::example()),
+            StageConfig::GopherQuality(GopherQualityConfig::example()),
+            StageConfig::C4Quality(C4QualityConfig::example()),
+            StageConfig::FineWebQuality(FineWebQualityConfig::example()),
             StageConfig::Pii(PiiConfig::example()),
             StageConfig::ExactDedup(ExactDedupConfig::example()),
         ]

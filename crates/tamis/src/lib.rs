@@ -14,6 +14,7 @@
 //! # Ok::<(), tamis::Error>(())
 //! ```
 
+pub mod clean;
 pub mod config;
 pub mod dedup;
 pub mod document;
@@ -24,6 +25,7 @@ pub mod readers;
 pub mod report;
 pub mod stage;
 pub mod stats;
+pub mod words;
 pub mod writers;
 
 pub use config::{PipelineConfig, StageConfig, StageEntry, STAGES};

@@ -6,11 +6,12 @@
 //! documents the sequencer closes the shard files and writes a checkpoint (stats, ordered-stage state,
 //! input position); a killed run restarts from the last checkpoint and produces the same bytes.
 
+use crate::clean::CleanLines;
 use crate::config::{PipelineConfig, StageConfig};
 use crate::dedup::ExactDedup;
 use crate::document::Document;
 use crate::error::{Error, Location, Result};
-use crate::filters::{Language, Length, Payload, Pii};
+use crate::filters::{C4Quality, FineWebQuality, GopherQuality, GopherRepetition, Language, Length, Payload, Pii};
 use crate::readers::{self, InputFile};
 use crate::report::{InputSummary, OutputSummary, Report, ERROR_SAMPLE_CAP};
 use crate::stage::{Keyer, OrderedStage, Stage, StageError, Verdict};
@@ -46,10 +47,15 @@ fn ordered(stage: impl OrderedStage + 'static) -> StageImpl {
 }
 
 /// Build one stage from its config (one arm per stage).
-fn build_stage(config: &StageConfig) -> Result<StageImpl> {
+fn build_stage(config: &StageConfig, annotate: bool) -> Result<StageImpl> {
     Ok(match config {
         StageConfig::Payload(c) => StageImpl::Parallel(Box::new(Payload::new(c.clone()))),
         StageConfig::Length(c) => StageImpl::Parallel(Box::new(Length::new(c.clone()))),
+        StageConfig::CleanLines(c) => StageImpl::Parallel(Box::new(CleanLines::new(c.clone()))),
+        StageConfig::GopherRepetition(c) => StageImpl::Parallel(Box::new(GopherRepetition::new(c.clone(), annotate))),
+        StageConfig::GopherQuality(c) => StageImpl::Parallel(Box::new(GopherQuality::new(c.clone(), annotate))),
+        StageConfig::C4Quality(c) => StageImpl::Parallel(Box::new(C4Quality::new(c.clone(), annotate))),
+        StageConfig::FineWebQuality(c) => StageImpl::Parallel(Box::new(FineWebQuality::new(c.clone(), annotate))),
         StageConfig::Language(c) => StageImpl::Parallel(Box::new(
             Language::new(c.clone()).map_err(|e| Error::Config(format!("stage language: {e}")))?,
         )),
@@ -176,7 +182,7 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
         stages.push(BuiltStage {
             name,
             annotate: entry.annotate,
-            imp: build_stage(&entry.config)?,
+            imp: build_stage(&entry.config, entry.annotate)?,
         });
     }
     // Stages up to the first ordered one run on the workers; from there on, on the sequencer.

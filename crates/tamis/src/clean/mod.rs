@@ -1,0 +1,6 @@
+//! Line cleaning: rewrite a document's text, removing page furniture, C4-rule lines and site-frequent
+//! lines, and record every removed line with its reason.
+
+pub mod lines;
+
+pub use lines::{CleanLines, CleanLinesConfig};
