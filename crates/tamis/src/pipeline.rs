@@ -6,7 +6,7 @@
 //! documents the sequencer closes the shard files and writes a checkpoint (stats, ordered-stage state,
 //! input position); a killed run restarts from the last checkpoint and produces the same bytes.
 
-use crate::clean::CleanLines;
+use crate::clean::{CleanLines, CleanLinesConfig, SiteLines, SiteLinesBuilder};
 use crate::config::{PipelineConfig, StageConfig};
 use crate::dedup::ExactDedup;
 use crate::document::Document;
@@ -47,11 +47,18 @@ fn ordered(stage: impl OrderedStage + 'static) -> StageImpl {
 }
 
 /// Build one stage from its config (one arm per stage).
-fn build_stage(config: &StageConfig, annotate: bool) -> Result<StageImpl> {
+fn build_stage(config: &StageConfig, annotate: bool, inputs: &Inputs<'_>) -> Result<StageImpl> {
     Ok(match config {
         StageConfig::Payload(c) => StageImpl::Parallel(Box::new(Payload::new(c.clone()))),
         StageConfig::Length(c) => StageImpl::Parallel(Box::new(Length::new(c.clone()))),
-        StageConfig::CleanLines(c) => StageImpl::Parallel(Box::new(CleanLines::new(c.clone()))),
+        StageConfig::CleanLines(c) => {
+            let index = if c.site_lines {
+                Some(Arc::new(site_line_pass(c, inputs)?))
+            } else {
+                None
+            };
+            StageImpl::Parallel(Box::new(CleanLines::new(c.clone(), index)))
+        }
         StageConfig::GopherRepetition(c) => StageImpl::Parallel(Box::new(GopherRepetition::new(c.clone(), annotate))),
         StageConfig::GopherQuality(c) => StageImpl::Parallel(Box::new(GopherQuality::new(c.clone(), annotate))),
         StageConfig::C4Quality(c) => StageImpl::Parallel(Box::new(C4Quality::new(c.clone(), annotate))),
@@ -64,6 +71,24 @@ fn build_stage(config: &StageConfig, annotate: bool) -> Result<StageImpl> {
         )),
         StageConfig::ExactDedup(c) => ordered(ExactDedup::new(c.clone())),
     })
+}
+
+/// What stages that need a pass over the whole input see.
+struct Inputs<'a> {
+    config: &'a crate::readers::InputConfig,
+    files: &'a [InputFile],
+}
+
+/// Count lines per site over every input document (records that fail to read are counted by the
+/// main pass, not here).
+fn site_line_pass(config: &CleanLinesConfig, inputs: &Inputs<'_>) -> Result<SiteLines> {
+    let mut builder = SiteLinesBuilder::new(config.site_min_docs, config.site_max_entries);
+    for file in inputs.files {
+        for doc in readers::open(file, inputs.config, None)?.flatten() {
+            builder.add(&doc);
+        }
+    }
+    Ok(builder.finish())
 }
 
 /// Live counters for a progress display (the library draws nothing itself).
@@ -182,7 +207,14 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
         stages.push(BuiltStage {
             name,
             annotate: entry.annotate,
-            imp: build_stage(&entry.config, entry.annotate)?,
+            imp: build_stage(
+                &entry.config,
+                entry.annotate,
+                &Inputs {
+                    config: &config.input,
+                    files: &files,
+                },
+            )?,
         });
     }
     // Stages up to the first ordered one run on the workers; from there on, on the sequencer.

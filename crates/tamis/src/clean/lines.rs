@@ -1,32 +1,567 @@
-//! STUB: the line cleaner.
+//! `clean_lines`: remove page furniture, site-frequent lines and (optionally) C4-rule lines from a
+//! document's text, and record every removed line with its reason in `metadata.removed_lines`.
+//!
+//! Furniture is decided from the lexicon ([`super::lexicon`], ~20+ languages) together with the
+//! line's structure and position. The article body is the span from the first to the last prose line
+//! (a line of several words ending in sentence punctuation, not itself matched as furniture); lines
+//! before it are the head, lines after it the tail. Rules that could hit article text (a single
+//! notice cue, runs of short lines, section labels, teaser lists) act only in the head and tail;
+//! lexicon labels, prompts, empty stubs, share widgets and breadcrumbs act anywhere, because ads and
+//! "read also" teasers sit inside articles. An article sentence that merely contains "share" is not
+//! a prompt: prompts must start the line and the line must be short.
 
-use crate::document::Document;
+use super::lexicon::{fold, is_unspaced_script, normalize, Lexicon, PROMPT_MAX_CHARS, PROMPT_MAX_WORDS};
+use super::site_lines::{site_key, SiteLines};
+use crate::document::{Body, Document};
 use crate::stage::{Stage, StageError, Verdict};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub const LABEL: &str = "furniture_label";
+pub const PROMPT: &str = "furniture_prompt";
+pub const STUB: &str = "empty_stub";
+pub const NOTICE: &str = "notice";
+pub const SHARE_WIDGET: &str = "share_widget";
+pub const BREADCRUMB: &str = "breadcrumb";
+pub const NAVIGATION: &str = "navigation";
+pub const SECTION_LABEL: &str = "section_label";
+pub const TEASER_LIST: &str = "teaser_list";
+pub const SITE_FREQUENT: &str = "site_frequent";
+/// Document reason: nothing is left after cleaning.
+pub const EMPTY: &str = "empty_after_cleaning";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct CleanLinesConfig {}
+pub struct CleanLinesConfig {
+    /// Remove page furniture (lexicon + structure).
+    pub furniture: bool,
+    /// Remove lines that occur in at least `site_min_docs` distinct documents of the same site
+    /// (a pass over the whole input before the run).
+    pub site_lines: bool,
+    pub site_min_docs: u32,
+    /// Memory bound of the site-line pass, in line counters (~40 bytes each with table overhead).
+    pub site_max_entries: usize,
+    /// Also apply C4's line rules (datatrove's `C4QualityFilter` line rules: long words, citations,
+    /// < 3 words, "javascript", policy phrases).
+    pub c4_lines: bool,
+    /// With `c4_lines`: C4's terminal-punctuation rule (off = FineWeb's setting).
+    pub c4_terminal_punct: bool,
+    /// Write every removed line and its reason to `metadata.removed_lines`.
+    pub record_lines: bool,
+}
+
+impl Default for CleanLinesConfig {
+    fn default() -> Self {
+        CleanLinesConfig {
+            furniture: true,
+            site_lines: true,
+            site_min_docs: 3,
+            site_max_entries: 8_000_000,
+            c4_lines: false,
+            c4_terminal_punct: false,
+            record_lines: true,
+        }
+    }
+}
 
 impl CleanLinesConfig {
     pub fn example() -> Self {
-        Self::default()
+        CleanLinesConfig {
+            site_min_docs: 5,
+            c4_lines: true,
+            ..CleanLinesConfig::default()
+        }
     }
+}
+
+/// One input line and what the cleaner decided about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineDecision<'a> {
+    pub line: &'a str,
+    /// `None` = kept.
+    pub reason: Option<&'static str>,
 }
 
 pub struct CleanLines {
-    #[expect(dead_code, reason = "stub")]
     config: CleanLinesConfig,
+    lexicon: &'static Lexicon,
+    site_lines: Option<Arc<SiteLines>>,
 }
 
 impl CleanLines {
-    pub fn new(config: CleanLinesConfig) -> Self {
-        CleanLines { config }
+    /// `site_lines`: the index of the site-line pass (`None` = that rule is off).
+    pub fn new(config: CleanLinesConfig, site_lines: Option<Arc<SiteLines>>) -> Self {
+        CleanLines {
+            config,
+            lexicon: Lexicon::builtin(),
+            site_lines,
+        }
+    }
+
+    /// Decide every line of `text` (split on `\n`) for a document of site `site`.
+    pub fn decide<'a>(&self, text: &'a str, site: u64) -> Vec<LineDecision<'a>> {
+        let lines: Vec<Line<'a>> = text.split('\n').map(|l| Line::new(l, self.lexicon)).collect();
+        let mut reasons: Vec<Option<&'static str>> = vec![None; lines.len()];
+        let c = &self.config;
+        // Pass 1: rules that hold anywhere in the page.
+        for (i, l) in lines.iter().enumerate() {
+            if l.blank {
+                continue;
+            }
+            reasons[i] = if c.furniture { l.anywhere_reason() } else { None }
+                .or_else(|| {
+                    let index = self.site_lines.as_ref()?;
+                    index.is_frequent(site, l.raw).then_some(SITE_FREQUENT)
+                })
+                .or_else(|| c.c4_lines.then(|| self.c4_reason(l.raw)).flatten());
+        }
+        if c.furniture {
+            positional_rules(&lines, &mut reasons);
+        }
+        lines
+            .iter()
+            .zip(reasons)
+            .map(|(l, reason)| LineDecision { line: l.raw, reason })
+            .collect()
+    }
+
+    fn c4_reason(&self, line: &str) -> Option<&'static str> {
+        let _ = (line, self.config.c4_terminal_punct);
+        None
     }
 }
 
+/// Rebuild the text from the kept lines: blank-line runs collapsed, no leading/trailing blank lines.
+pub fn kept_text(decisions: &[LineDecision<'_>]) -> String {
+    let mut out = String::new();
+    let mut pending_blank = false;
+    for d in decisions.iter().filter(|d| d.reason.is_none()) {
+        let line = d.line.trim_end_matches('\r');
+        if line.trim().is_empty() {
+            pending_blank = !out.is_empty();
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+            if pending_blank {
+                out.push('\n');
+            }
+        }
+        pending_blank = false;
+        out.push_str(line);
+    }
+    out
+}
+
 impl Stage for CleanLines {
-    fn process(&self, _doc: &mut Document) -> Result<Verdict, StageError> {
-        Ok(Verdict::Keep)
+    fn process(&self, doc: &mut Document) -> Result<Verdict, StageError> {
+        let Some(text) = doc.text() else {
+            return Ok(Verdict::Keep);
+        };
+        let decisions = self.decide(text, site_key(doc));
+        if decisions.iter().all(|d| d.reason.is_none()) {
+            return Ok(Verdict::Keep);
+        }
+        let cleaned = kept_text(&decisions);
+        let removed: Vec<serde_json::Value> = if self.config.record_lines {
+            decisions
+                .iter()
+                .filter_map(|d| {
+                    let reason = d.reason?;
+                    Some(serde_json::json!({"line": d.line.trim_end_matches('\r'), "reason": format!("clean_lines.{reason}")}))
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        if !removed.is_empty() {
+            let list = doc
+                .metadata
+                .entry("removed_lines")
+                .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+            if let serde_json::Value::Array(a) = list {
+                a.extend(removed);
+            }
+        }
+        let empty = cleaned.is_empty();
+        doc.body = Body::Text(cleaned);
+        Ok(if empty { Verdict::Drop(EMPTY) } else { Verdict::Keep })
+    }
+}
+
+/// What the rules need to know about one line.
+struct Line<'a> {
+    raw: &'a str,
+    blank: bool,
+    words: usize,
+    chars: usize,
+    /// Ends with sentence punctuation (after closing quotes and brackets).
+    terminal: bool,
+    unspaced: bool,
+    m: super::lexicon::LineMatch,
+    share_widget: bool,
+    breadcrumb: bool,
+}
+
+impl<'a> Line<'a> {
+    fn new(raw: &'a str, lexicon: &Lexicon) -> Line<'a> {
+        let trimmed = raw.trim();
+        if trimmed.is_empty() {
+            return Line {
+                raw,
+                blank: true,
+                words: 0,
+                chars: 0,
+                terminal: false,
+                unspaced: false,
+                m: Default::default(),
+                share_widget: false,
+                breadcrumb: false,
+            };
+        }
+        let norm = normalize(trimmed);
+        let folded = fold(trimmed);
+        let unspaced = trimmed.chars().filter(|&c| is_unspaced_script(c)).take(4).count() >= 4;
+        let last = trimmed
+            .trim_end_matches(['"', '\'', ')', ']', '»', '”', '’', '」', '』', '*'])
+            .chars()
+            .next_back();
+        Line {
+            raw,
+            blank: false,
+            words: trimmed.split_whitespace().count(),
+            chars: trimmed.chars().count(),
+            terminal: last.is_some_and(|c| matches!(c, '.' | '!' | '?' | '。' | '！' | '？' | '؟' | '।' | '…' | ':')),
+            unspaced,
+            m: lexicon.match_line(&norm, &folded),
+            share_widget: is_share_widget(&folded),
+            breadcrumb: is_breadcrumb(trimmed),
+        }
+    }
+
+    /// Prose: a sentence-like line long enough to belong to the article body.
+    fn prose(&self) -> bool {
+        self.terminal
+            && !self.raw.trim_end().ends_with(':')
+            && if self.unspaced {
+                self.chars >= 20
+            } else {
+                self.words >= 6
+            }
+    }
+
+    /// Short enough that a prompt phrase at its start makes the whole line a prompt.
+    fn short(&self) -> bool {
+        if self.unspaced {
+            self.chars <= PROMPT_MAX_CHARS / 2
+        } else {
+            self.words <= PROMPT_MAX_WORDS && self.chars <= PROMPT_MAX_CHARS
+        }
+    }
+
+    fn anywhere_reason(&self) -> Option<&'static str> {
+        if self.m.label {
+            Some(LABEL)
+        } else if self.m.stub {
+            Some(STUB)
+        } else if self.m.prompt && self.short() {
+            Some(PROMPT)
+        } else if self.m.cues >= 2 || (self.m.cues == 1 && self.words <= 6 && !self.unspaced) {
+            Some(NOTICE)
+        } else if self.share_widget {
+            Some(SHARE_WIDGET)
+        } else if self.breadcrumb {
+            Some(BREADCRUMB)
+        } else {
+            None
+        }
+    }
+}
+
+/// Rules that act only outside the article body (head and tail).
+fn positional_rules(lines: &[Line<'_>], reasons: &mut [Option<&'static str>]) {
+    let live = |i: usize, reasons: &[Option<&'static str>]| !lines[i].blank && reasons[i].is_none();
+    let prose: Vec<usize> = (0..lines.len())
+        .filter(|&i| live(i, reasons) && lines[i].prose())
+        .collect();
+    let (body_start, body_end) = match (prose.first(), prose.last()) {
+        (Some(&a), Some(&b)) => (a, b),
+        // No prose at all: a list page or a stub; only the lexicon rules apply.
+        _ => return,
+    };
+    let outside = |i: usize| i < body_start || i > body_end;
+
+    // A single notice cue ("tous droits réservés") outside the body.
+    for i in 0..lines.len() {
+        if outside(i) && live(i, reasons) && lines[i].m.cues >= 1 {
+            reasons[i] = Some(NOTICE);
+        }
+    }
+    // Tail teaser lists: after a label or prompt in the tail ("Tendances", "À lire aussi"), the
+    // headline-like lines that follow are links to other articles.
+    let mut in_list = false;
+    for i in body_end + 1..lines.len() {
+        if lines[i].blank {
+            continue;
+        }
+        match reasons[i] {
+            Some(LABEL) | Some(PROMPT) => in_list = true,
+            Some(_) => {}
+            None if in_list && lines[i].words <= 25 => reasons[i] = Some(TEASER_LIST),
+            None => in_list = false,
+        }
+    }
+    // Runs of three or more very short lines outside the body are menus.
+    let short = |l: &Line<'_>| !l.terminal && (if l.unspaced { l.chars <= 8 } else { l.words <= 3 });
+    let mut i = 0;
+    while i < lines.len() {
+        if !(outside(i) && live(i, reasons) && short(&lines[i])) {
+            i += 1;
+            continue;
+        }
+        let mut run = vec![i];
+        let mut j = i + 1;
+        while j < lines.len() && outside(j) {
+            if lines[j].blank || reasons[j].is_some() {
+                j += 1;
+                continue;
+            }
+            if !short(&lines[j]) {
+                break;
+            }
+            run.push(j);
+            j += 1;
+        }
+        if run.len() >= 3 {
+            for &k in &run {
+                reasons[k] = Some(NAVIGATION);
+            }
+        }
+        i = j.max(i + 1);
+    }
+    // A one- or two-word line in the head directly above a longer head line (the title) is a
+    // section label ("Politique", "Sport").
+    for i in 0..body_start {
+        if !live(i, reasons) || lines[i].terminal || lines[i].unspaced || lines[i].words > 2 {
+            continue;
+        }
+        let next = (i + 1..body_start).find(|&j| live(j, reasons));
+        if next.is_some_and(|j| lines[j].words > lines[i].words + 1 && !lines[j].prose()) {
+            reasons[i] = Some(SECTION_LABEL);
+        }
+    }
+}
+
+/// A line made only of social-network and share-action names ("Facebook Twitter WhatsApp E-mail").
+fn is_share_widget(folded: &str) -> bool {
+    const NAMES: &[&str] = &[
+        "facebook",
+        "twitter",
+        "x",
+        "linkedin",
+        "whatsapp",
+        "telegram",
+        "pinterest",
+        "reddit",
+        "email",
+        "e-mail",
+        "mail",
+        "instagram",
+        "tiktok",
+        "youtube",
+        "messenger",
+        "flipboard",
+        "threads",
+        "bluesky",
+        "mastodon",
+        "vk",
+        "vkontakte",
+        "weibo",
+        "wechat",
+        "line",
+        "xing",
+        "tumblr",
+        "snapchat",
+        "rss",
+        "sms",
+        "print",
+        "imprimer",
+        "drucken",
+        "imprimir",
+        "stampa",
+        "copy link",
+        "copier le lien",
+        "link kopieren",
+        "copiar enlace",
+    ];
+    let words: Vec<&str> = folded
+        .split(|c: char| c.is_whitespace() || matches!(c, '|' | ',' | '/' | '·' | '•'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.len() < 2 {
+        // One name alone ("Facebook") is too ambiguous; "Twitter" may be a heading in an article.
+        return false;
+    }
+    let mut i = 0;
+    while i < words.len() {
+        if i + 1 < words.len() && NAMES.contains(&format!("{} {}", words[i], words[i + 1]).as_str()) {
+            i += 2;
+        } else if NAMES.contains(&words[i].trim_matches(|c: char| !c.is_alphanumeric() && c != '-')) {
+            i += 1;
+        } else {
+            return false;
+        }
+    }
+    true
+}
+
+/// "Accueil › Politique › France": two or more spaced separators between short segments.
+fn is_breadcrumb(line: &str) -> bool {
+    const SEPARATORS: &[&str] = &[" › ", " > ", " » ", " / ", " | ", " → ", " · ", " ／ ", " ＞ "];
+    let Some(sep) = SEPARATORS.iter().find(|s| line.matches(*s).count() >= 2) else {
+        return false;
+    };
+    let segments: Vec<&str> = line.split(sep).map(str::trim).collect();
+    segments
+        .iter()
+        .all(|s| !s.is_empty() && s.split_whitespace().count() <= 4)
+        && !line.trim_end().ends_with(['.', '!', '?'])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::test_doc;
+
+    fn cleaner() -> CleanLines {
+        CleanLines::new(CleanLinesConfig::default(), None)
+    }
+
+    fn reasons(text: &str) -> Vec<(String, Option<&'static str>)> {
+        cleaner()
+            .decide(text, 0)
+            .into_iter()
+            .map(|d| (d.line.to_string(), d.reason))
+            .collect()
+    }
+
+    fn reason_of(text: &str, line: &str) -> Option<&'static str> {
+        reasons(text)
+            .into_iter()
+            .find(|(l, _)| l == line)
+            .unwrap_or_else(|| panic!("no line {line:?}"))
+            .1
+    }
+
+    const BODY: &str = "Le conseil municipal a voté mardi soir le nouveau plan de circulation du centre-ville.\nLes commerçants redoutent une baisse de fréquentation pendant les travaux prévus cet été.\nLe maire promet une concertation avec les riverains avant toute décision définitive.";
+
+    #[test]
+    fn share_words_inside_article_sentences_stay() {
+        let text = format!("{BODY}\nShare prices fell by four percent after the announcement on Monday morning.");
+        assert_eq!(
+            reason_of(
+                &text,
+                "Share prices fell by four percent after the announcement on Monday morning."
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn breadcrumbs_and_share_widgets_are_removed() {
+        let text = format!("Accueil › Politique › France\n{BODY}\nFacebook Twitter WhatsApp E-mail");
+        assert_eq!(reason_of(&text, "Accueil › Politique › France"), Some(BREADCRUMB));
+        assert_eq!(reason_of(&text, "Facebook Twitter WhatsApp E-mail"), Some(SHARE_WIDGET));
+        assert_eq!(
+            reason_of(
+                &text,
+                "Les commerçants redoutent une baisse de fréquentation pendant les travaux prévus cet été."
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn menus_outside_the_body_are_removed_but_the_title_stays() {
+        let text = format!(
+            "Accueil\nPolitique\nSport\nCulture\n\nUn nouveau plan de circulation pour le centre-ville\n{BODY}"
+        );
+        let r = reasons(&text);
+        assert_eq!(r[0].1, Some(NAVIGATION));
+        assert_eq!(r[3].1, Some(NAVIGATION));
+        assert_eq!(
+            reason_of(&text, "Un nouveau plan de circulation pour le centre-ville"),
+            None
+        );
+    }
+
+    #[test]
+    fn a_section_label_above_the_title_is_removed() {
+        let text = format!("Politique\nUn nouveau plan de circulation pour le centre-ville\n{BODY}");
+        assert_eq!(reason_of(&text, "Politique"), Some(SECTION_LABEL));
+        assert_eq!(
+            reason_of(&text, "Un nouveau plan de circulation pour le centre-ville"),
+            None
+        );
+    }
+
+    #[test]
+    fn tail_teaser_lists_follow_their_heading() {
+        // The heading must be in the lexicon for the list to be recognised; use the built-in one's
+        // ad label as a stand-in when the lexicon has no trending heading.
+        let text = format!("{BODY}\nPublicité\nLa sécheresse menace les récoltes de blé\nUn festival de jazz à Lyon");
+        assert_eq!(reason_of(&text, "Publicité"), Some(LABEL));
+        assert_eq!(reason_of(&text, "Un festival de jazz à Lyon"), Some(TEASER_LIST));
+    }
+
+    #[test]
+    fn site_frequent_lines_are_removed() {
+        use super::super::site_lines::SiteLinesBuilder;
+        let disclaimer = "Les articles de ce site proviennent de nos correspondants régionaux.";
+        let mut b = SiteLinesBuilder::new(3, 1 << 16);
+        for i in 0..3 {
+            let mut d = test_doc(&format!(
+                "Une histoire numéro {}.\n{disclaimer}",
+                ["un", "deux", "trois"][i]
+            ));
+            d.url = Some("https://journal.example/x".into());
+            b.add(&d);
+        }
+        let stage = CleanLines::new(CleanLinesConfig::default(), Some(Arc::new(b.finish())));
+        let mut d = test_doc(&format!("{BODY}\n{disclaimer}"));
+        d.url = Some("https://journal.example/y".into());
+        assert_eq!(stage.process(&mut d), Ok(Verdict::Keep));
+        assert_eq!(d.text(), Some(BODY));
+        assert_eq!(d.metadata["removed_lines"][0]["reason"], "clean_lines.site_frequent");
+        assert_eq!(d.metadata["removed_lines"][0]["line"], disclaimer);
+    }
+
+    #[test]
+    fn a_document_of_only_furniture_is_dropped() {
+        let mut d = test_doc("Facebook Twitter\nAccueil › Sport › Foot");
+        assert_eq!(cleaner().process(&mut d), Ok(Verdict::Drop(EMPTY)));
+    }
+
+    #[test]
+    fn clean_documents_are_untouched() {
+        let mut d = test_doc(&format!("Titre de l'article\n\n{BODY}\n"));
+        assert_eq!(cleaner().process(&mut d), Ok(Verdict::Keep));
+        assert_eq!(d.text(), Some(format!("Titre de l'article\n\n{BODY}\n").as_str()));
+        assert!(!d.metadata.contains_key("removed_lines"));
+    }
+
+    #[test]
+    fn kept_text_collapses_blank_runs() {
+        let d = |line, reason| LineDecision { line, reason };
+        let text = kept_text(&[
+            d("", None),
+            d("a", None),
+            d("", None),
+            d("x", Some(LABEL)),
+            d("", None),
+            d("b\r", None),
+            d("", None),
+        ]);
+        assert_eq!(text, "a\n\nb");
     }
 }
