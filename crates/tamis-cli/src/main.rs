@@ -53,6 +53,25 @@ enum Command {
         #[arg(required_unless_present = "print_config")]
         inputs: Vec<PathBuf>,
     },
+    /// Explain one document: every line kept or removed with its reason, then each stage's signals
+    /// and verdict. INPUT is a .txt/.html file, or a JSONL/WARC/Parquet input with --id.
+    Explain {
+        /// Pipeline file (TOML); the built-in default pipeline when absent.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Document id (JSONL `id`, WARC-Record-ID, or FILE#RECORD); the first document when absent.
+        #[arg(long)]
+        id: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+        #[arg(long)]
+        input_format: Option<InputFormat>,
+        #[arg(long)]
+        text_field: Option<String>,
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+    },
     /// List every stage with a one-line summary.
     Stages,
     /// Read every document of the inputs with no pipeline and print counts and timings as JSON
@@ -101,6 +120,34 @@ fn real_main() -> Result<i32> {
             let mut out = std::io::stdout().lock();
             for (name, kind, summary) in tamis::STAGES {
                 writeln!(out, "{name:<14} {:<8} {summary}", format!("{kind:?}").to_lowercase())?;
+            }
+            Ok(0)
+        }
+        Command::Explain {
+            config,
+            id,
+            json,
+            input_format,
+            text_field,
+            inputs,
+        } => {
+            let mut pipeline = match &config {
+                Some(path) => PipelineConfig::from_file(path)?,
+                None => PipelineConfig::default(),
+            };
+            if let Some(f) = input_format {
+                pipeline.input.format = f;
+            }
+            if let Some(t) = text_field {
+                pipeline.input.text_field = t;
+            }
+            let explanation = tamis::explain::explain(&pipeline, &inputs, id.as_deref())?;
+            let mut out = std::io::stdout().lock();
+            if json {
+                serde_json::to_writer_pretty(&mut out, &explanation)?;
+                writeln!(out)?;
+            } else {
+                write!(out, "{}", tamis::explain::render(&explanation))?;
             }
             Ok(0)
         }

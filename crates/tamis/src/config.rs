@@ -23,6 +23,7 @@ pub enum StageConfig {
     GopherRepetition(GopherRepetitionConfig),
     GopherQuality(GopherQualityConfig),
     C4Quality(C4QualityConfig),
+    #[serde(rename = "fineweb_quality")]
     FineWebQuality(FineWebQualityConfig),
     Pii(PiiConfig),
     ExactDedup(ExactDedupConfig),
@@ -221,11 +222,19 @@ impl Default for PipelineConfig {
     }
 }
 
-/// The built-in pipeline used when no config file is given.
+/// The built-in pipeline used when no config file is given: payload check (WARC), line cleaning,
+/// language, FineWeb's quality filters with FineWeb-2's per-language settings, PII, exact dedup.
+/// C4's filter is not in it: its 3-word line rule removes titles and list items, and FineWeb-2
+/// dropped it for multilingual data; add `c4_quality` (or `c4_lines` in `clean_lines`) to use it.
 pub fn default_stages() -> Vec<StageEntry> {
     vec![
         StageEntry::new(StageConfig::Payload(PayloadConfig::default())),
-        StageEntry::new(StageConfig::Length(LengthConfig::default())),
+        StageEntry::new(StageConfig::CleanLines(CleanLinesConfig::default())),
+        StageEntry::new(StageConfig::Language(LanguageConfig::default())),
+        StageEntry::new(StageConfig::GopherRepetition(GopherRepetitionConfig::default())),
+        StageEntry::new(StageConfig::GopherQuality(GopherQualityConfig::default())),
+        StageEntry::new(StageConfig::FineWebQuality(FineWebQualityConfig::default())),
+        StageEntry::new(StageConfig::Pii(PiiConfig::default())),
         StageEntry::new(StageConfig::ExactDedup(ExactDedupConfig::default())),
     ]
 }

@@ -19,6 +19,7 @@ pub mod config;
 pub mod dedup;
 pub mod document;
 pub mod error;
+pub mod explain;
 pub mod filters;
 pub mod pipeline;
 pub mod readers;

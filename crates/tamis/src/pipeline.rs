@@ -73,6 +73,32 @@ fn build_stage(config: &StageConfig, annotate: bool, inputs: &Inputs<'_>) -> Res
     })
 }
 
+/// A stage built for `tamis explain`: per-document stages only (`None` = an ordered stage).
+pub(crate) struct ExplainStage {
+    pub name: String,
+    pub stage: Option<Box<dyn Stage>>,
+}
+
+/// Build every stage of `config` with its signals recorded, for `tamis explain`.
+pub(crate) fn build_for_explain(config: &PipelineConfig, files: &[InputFile]) -> Result<Vec<ExplainStage>> {
+    let inputs = Inputs {
+        config: &config.input,
+        files,
+    };
+    let mut out = Vec::new();
+    for entry in &config.stages {
+        let stage = match build_stage(&entry.config, true, &inputs)? {
+            StageImpl::Parallel(s) => Some(s),
+            StageImpl::Ordered(..) => None,
+        };
+        out.push(ExplainStage {
+            name: entry.config.type_name().to_string(),
+            stage,
+        });
+    }
+    Ok(out)
+}
+
 /// What stages that need a pass over the whole input see.
 struct Inputs<'a> {
     config: &'a crate::readers::InputConfig,

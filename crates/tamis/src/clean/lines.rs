@@ -117,6 +117,7 @@ impl CleanLines {
         }
         if c.furniture {
             positional_rules(&lines, &mut reasons);
+            lone_share_names(&lines, &mut reasons);
         }
         lines
             .iter()
@@ -200,6 +201,8 @@ struct Line<'a> {
     unspaced: bool,
     m: super::lexicon::LineMatch,
     share_widget: bool,
+    /// The line is one social-network or share-action name.
+    share_name: bool,
     breadcrumb: bool,
 }
 
@@ -216,6 +219,7 @@ impl<'a> Line<'a> {
                 unspaced: false,
                 m: Default::default(),
                 share_widget: false,
+                share_name: false,
                 breadcrumb: false,
             };
         }
@@ -235,6 +239,7 @@ impl<'a> Line<'a> {
             unspaced,
             m: lexicon.match_line(&norm, &folded),
             share_widget: is_share_widget(&folded),
+            share_name: SHARE_NAMES.contains(&norm.as_str()),
             breadcrumb: is_breadcrumb(trimmed),
         }
     }
@@ -352,48 +357,66 @@ fn positional_rules(lines: &[Line<'_>], reasons: &mut [Option<&'static str>]) {
     }
 }
 
+/// Social networks and share actions, as share widgets list them.
+const SHARE_NAMES: &[&str] = &[
+    "facebook",
+    "twitter",
+    "x",
+    "linkedin",
+    "whatsapp",
+    "telegram",
+    "pinterest",
+    "reddit",
+    "email",
+    "e-mail",
+    "mail",
+    "instagram",
+    "tiktok",
+    "youtube",
+    "messenger",
+    "flipboard",
+    "threads",
+    "bluesky",
+    "mastodon",
+    "vk",
+    "vkontakte",
+    "weibo",
+    "wechat",
+    "line",
+    "xing",
+    "tumblr",
+    "snapchat",
+    "rss",
+    "sms",
+    "print",
+    "imprimer",
+    "drucken",
+    "imprimir",
+    "stampa",
+    "copy link",
+    "copier le lien",
+    "link kopieren",
+    "copiar enlace",
+];
+
+/// A line holding one social-network name ("X", "Facebook") next to a removed share widget, label or
+/// prompt is part of that widget, spread one name per line.
+fn lone_share_names(lines: &[Line<'_>], reasons: &mut [Option<&'static str>]) {
+    let furniture = |r: Option<&'static str>| matches!(r, Some(SHARE_WIDGET) | Some(LABEL) | Some(PROMPT));
+    for i in 0..lines.len() {
+        if lines[i].blank || reasons[i].is_some() || !lines[i].share_name {
+            continue;
+        }
+        let prev = (0..i).rev().find(|&j| !lines[j].blank);
+        let next = (i + 1..lines.len()).find(|&j| !lines[j].blank);
+        if prev.is_some_and(|j| furniture(reasons[j])) || next.is_some_and(|j| furniture(reasons[j])) {
+            reasons[i] = Some(SHARE_WIDGET);
+        }
+    }
+}
+
 /// A line made only of social-network and share-action names ("Facebook Twitter WhatsApp E-mail").
 fn is_share_widget(folded: &str) -> bool {
-    const NAMES: &[&str] = &[
-        "facebook",
-        "twitter",
-        "x",
-        "linkedin",
-        "whatsapp",
-        "telegram",
-        "pinterest",
-        "reddit",
-        "email",
-        "e-mail",
-        "mail",
-        "instagram",
-        "tiktok",
-        "youtube",
-        "messenger",
-        "flipboard",
-        "threads",
-        "bluesky",
-        "mastodon",
-        "vk",
-        "vkontakte",
-        "weibo",
-        "wechat",
-        "line",
-        "xing",
-        "tumblr",
-        "snapchat",
-        "rss",
-        "sms",
-        "print",
-        "imprimer",
-        "drucken",
-        "imprimir",
-        "stampa",
-        "copy link",
-        "copier le lien",
-        "link kopieren",
-        "copiar enlace",
-    ];
     let words: Vec<&str> = folded
         .split(|c: char| c.is_whitespace() || matches!(c, '|' | ',' | '/' | '·' | '•'))
         .filter(|w| !w.is_empty())
@@ -404,9 +427,9 @@ fn is_share_widget(folded: &str) -> bool {
     }
     let mut i = 0;
     while i < words.len() {
-        if i + 1 < words.len() && NAMES.contains(&format!("{} {}", words[i], words[i + 1]).as_str()) {
+        if i + 1 < words.len() && SHARE_NAMES.contains(&format!("{} {}", words[i], words[i + 1]).as_str()) {
             i += 2;
-        } else if NAMES.contains(&words[i].trim_matches(|c: char| !c.is_alphanumeric() && c != '-')) {
+        } else if SHARE_NAMES.contains(&words[i].trim_matches(|c: char| !c.is_alphanumeric() && c != '-')) {
             i += 1;
         } else {
             return false;
@@ -483,12 +506,11 @@ mod tests {
 
     #[test]
     fn menus_outside_the_body_are_removed_but_the_title_stays() {
-        let text = format!(
-            "Accueil\nPolitique\nSport\nCulture\n\nUn nouveau plan de circulation pour le centre-ville\n{BODY}"
-        );
+        // Menu entries no lexicon lists: the structure alone decides.
+        let text =
+            format!("Alpha\nBravo Charlie\nDelta\nEcho\n\nUn nouveau plan de circulation pour le centre-ville\n{BODY}");
         let r = reasons(&text);
-        assert_eq!(r[0].1, Some(NAVIGATION));
-        assert_eq!(r[3].1, Some(NAVIGATION));
+        assert!(r[..4].iter().all(|(_, reason)| *reason == Some(NAVIGATION)), "{r:?}");
         assert_eq!(
             reason_of(&text, "Un nouveau plan de circulation pour le centre-ville"),
             None
@@ -534,6 +556,14 @@ mod tests {
         assert_eq!(d.text(), Some(BODY));
         assert_eq!(d.metadata["removed_lines"][0]["reason"], "clean_lines.site_frequent");
         assert_eq!(d.metadata["removed_lines"][0]["line"], disclaimer);
+    }
+
+    #[test]
+    fn lone_network_names_next_to_a_widget_are_removed() {
+        let text = format!("{BODY}\nFacebook Twitter\nX\nLe maire a conclu la séance en remerciant les commerçants venus en nombre.\nX");
+        let r = reasons(&text);
+        assert_eq!(r[4].1, Some(SHARE_WIDGET), "{r:?}");
+        assert_eq!(r[6].1, None, "not next to furniture: {r:?}");
     }
 
     #[test]

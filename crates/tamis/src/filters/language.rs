@@ -57,9 +57,18 @@ impl LanguageConfig {
         if !self.model.is_empty() {
             return PathBuf::from(&self.model);
         }
-        std::env::var_os("TAMIS_LID_MODEL")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from(DEFAULT_MODEL))
+        if let Some(p) = std::env::var_os("TAMIS_LID_MODEL") {
+            return PathBuf::from(p);
+        }
+        // Relative to the working directory first, then to the source tree this binary was built
+        // from (so `tamis` run from elsewhere on a dev machine still finds `scripts/fetch-models.sh`'s
+        // model).
+        let here = PathBuf::from(DEFAULT_MODEL);
+        let built = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../")).join(DEFAULT_MODEL);
+        if !here.is_file() && built.is_file() {
+            return built;
+        }
+        here
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 use std::path::Path;
-use tamis::{PipelineConfig, Report, RunOptions};
+use tamis::{PipelineConfig, Report, RunOptions, StageConfig, StageEntry};
 
 /// A paragraph of `n` distinct words built from a seed (deterministic).
 pub fn words(seed: u64, n: usize) -> String {
@@ -111,4 +111,19 @@ pub fn read_back(dir: &Path) -> Vec<tamis::Document> {
         }
     }
     docs
+}
+
+/// The foundation's pipeline (payload → length → exact dedup): runner, reader and writer tests use it
+/// so that their corpora of synthetic words are not judged by the language and quality stages.
+pub fn basic_pipeline() -> PipelineConfig {
+    use tamis::dedup::ExactDedupConfig;
+    use tamis::filters::{LengthConfig, PayloadConfig};
+    PipelineConfig {
+        stages: vec![
+            StageEntry::new(StageConfig::Payload(PayloadConfig::default())),
+            StageEntry::new(StageConfig::Length(LengthConfig::default())),
+            StageEntry::new(StageConfig::ExactDedup(ExactDedupConfig::default())),
+        ],
+        ..PipelineConfig::default()
+    }
 }

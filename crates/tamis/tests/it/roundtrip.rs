@@ -2,7 +2,6 @@
 
 use crate::common::*;
 use tamis::writers::OutputFormat;
-use tamis::PipelineConfig;
 
 /// id, text, url, metadata of a document.
 type Record = (String, String, Option<String>, serde_json::Value);
@@ -15,7 +14,7 @@ fn kept_output_reads_back_identically_in_all_formats() {
     let mut reference: Option<Vec<Record>> = None;
     for format in [OutputFormat::JsonlZst, OutputFormat::Jsonl, OutputFormat::Parquet] {
         let out = dir.path().join(format.extension());
-        let mut config = PipelineConfig::default();
+        let mut config = basic_pipeline();
         config.output.format = format;
         let report = run_into(&config, &input, &out, 2).unwrap();
         let docs = read_back(&out.join("kept"));
@@ -52,7 +51,7 @@ fn removed_documents_keep_their_text_and_reason() {
     let input = dir.path().join("in.jsonl");
     write_jsonl_corpus(&input, 100);
     let out = dir.path().join("out");
-    let report = run_into(&PipelineConfig::default(), &input, &out, 1).unwrap();
+    let report = run_into(&basic_pipeline(), &input, &out, 1).unwrap();
     let removed = read_back(&out.join("removed"));
     assert_eq!(removed.len() as u64, report.documents.removed);
     for d in &removed {

@@ -5,7 +5,7 @@ use proptest::prelude::*;
 use tamis::{PipelineConfig, RunOptions};
 
 fn small_shards() -> PipelineConfig {
-    let mut config = PipelineConfig::default();
+    let mut config = basic_pipeline();
     config.output.shard_docs = 500;
     config
 }
@@ -86,11 +86,11 @@ fn a_finished_output_refuses_other_inputs() {
     write_jsonl_corpus(&a, 50);
     write_jsonl_corpus(&b, 60);
     let out = dir.path().join("out");
-    run_into(&PipelineConfig::default(), &a, &out, 1).unwrap();
+    run_into(&basic_pipeline(), &a, &out, 1).unwrap();
     // Same inputs again: already complete, same totals.
-    let again = run_into(&PipelineConfig::default(), &a, &out, 1).unwrap();
+    let again = run_into(&basic_pipeline(), &a, &out, 1).unwrap();
     assert_eq!(again.documents.docs_in, 50);
-    let err = run_into(&PipelineConfig::default(), &b, &out, 1).unwrap_err();
+    let err = run_into(&basic_pipeline(), &b, &out, 1).unwrap_err();
     assert!(err.to_string().contains("other inputs"), "{err}");
 }
 
@@ -98,13 +98,13 @@ fn a_finished_output_refuses_other_inputs() {
 fn unreadable_input_and_output_paths_are_fatal_with_the_path() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("nope.jsonl");
-    let err = run_into(&PipelineConfig::default(), &missing, &dir.path().join("o"), 1).unwrap_err();
+    let err = run_into(&basic_pipeline(), &missing, &dir.path().join("o"), 1).unwrap_err();
     assert!(err.to_string().contains("nope.jsonl"), "{err}");
     let input = dir.path().join("in.jsonl");
     write_jsonl_corpus(&input, 10);
     let blocker = dir.path().join("file");
     std::fs::write(&blocker, b"x").unwrap();
-    let err = run_into(&PipelineConfig::default(), &input, &blocker.join("out"), 1).unwrap_err();
+    let err = run_into(&basic_pipeline(), &input, &blocker.join("out"), 1).unwrap_err();
     assert!(err.to_string().contains("file"), "{err}");
 }
 
@@ -132,7 +132,7 @@ fn record_errors_are_counted_with_their_location() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.jsonl");
     let (_, bad) = write_jsonl_corpus(&input, 500);
-    let report = run_into(&PipelineConfig::default(), &input, &dir.path().join("o"), 2).unwrap();
+    let report = run_into(&basic_pipeline(), &input, &dir.path().join("o"), 2).unwrap();
     assert_eq!(report.documents.errors, bad);
     assert_eq!(report.stages[0].errors.get("bad_json"), Some(&bad));
     let first = &report.errors_sample[0];
@@ -156,7 +156,7 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("in.jsonl");
         std::fs::write(&input, lines.join("\n")).unwrap();
-        let mut config = PipelineConfig::default();
+        let mut config = basic_pipeline();
         config.output.shard_docs = 7;
         let report = run_into(&config, &input, &dir.path().join("o"), threads).unwrap();
         let t = report.documents;

@@ -2,7 +2,6 @@
 
 use crate::common::*;
 use std::path::PathBuf;
-use tamis::PipelineConfig;
 
 fn samples() -> Option<PathBuf> {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/warc-samples");
@@ -16,7 +15,7 @@ fn real_warc_samples_run_with_balanced_totals() {
         return;
     };
     let out = tempfile::tempdir().unwrap();
-    let report = run_into(&PipelineConfig::default(), &dir, out.path(), 2).unwrap();
+    let report = run_into(&basic_pipeline(), &dir, out.path(), 2).unwrap();
     assert!(report.documents.balanced());
     // The clipped file is an error with its offset, not short text.
     assert!(report
