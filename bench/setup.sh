@@ -15,8 +15,9 @@ fi
 # resiliparse ships FastWARC; warcio is the pure-Python reference reader;
 # zstandard writes the .jsonl.zst corpus shards.
 # fasttext-predict runs lid.176.ftz from Python (the language-ID differential check).
-# datatrove (+ regex, which its formatters import) is the PII reference.
-PKGS=(resiliparse fastwarc warcio zstandard fasttext-predict datatrove regex)
+# datatrove (+ regex, which its formatters import) is the PII and quality-filter reference; its word
+# tokenizer for English and French is spaCy (spacy.blank, no model download).
+PKGS=(resiliparse fastwarc warcio zstandard fasttext-predict datatrove regex spacy)
 missing=()
 for p in "${PKGS[@]}"; do
     "$VENV/bin/python" -m pip show --quiet "$p" >/dev/null 2>&1 || missing+=("$p")

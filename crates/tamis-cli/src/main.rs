@@ -250,7 +250,10 @@ fn print_summary(report: &Report, output: &std::path::Path, elapsed: Duration) {
     for s in &report.stages {
         let mut reasons: Vec<_> = s.dropped.iter().chain(s.flagged.iter()).collect();
         reasons.sort_by(|a, b| b.1.cmp(a.1));
-        let top: Vec<_> = reasons.iter().take(3).map(|(r, n)| format!("{r} {n}")).collect();
+        let mut top: Vec<_> = reasons.iter().take(3).map(|(r, n)| format!("{r} {n}")).collect();
+        if s.lines_removed_total() > 0 {
+            top.push(format!("({} lines removed)", s.lines_removed_total()));
+        }
         let _ = writeln!(
             e,
             "{:<16} {:>10} {:>10} {:>10} {:>8}  {}",

@@ -564,8 +564,20 @@ fn apply(
     let t = Instant::now();
     stats.docs_in += 1;
     stats.bytes_in += doc.byte_len() as u64;
+    let lines_before = removed_lines_len(doc);
     let verdict = f(doc);
     stats.seconds += t.elapsed().as_secs_f64();
+    if let Some(serde_json::Value::Array(list)) = doc.metadata.get("removed_lines") {
+        for entry in &list[lines_before.min(list.len())..] {
+            let reason = entry
+                .get("reason")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or("unknown");
+            // Stored as `stage.reason`; the stats are already per stage.
+            let reason = reason.split_once('.').map_or(reason, |(_, r)| r);
+            *stats.lines_removed.entry(reason.to_string()).or_default() += 1;
+        }
+    }
     match verdict {
         Ok(Verdict::Keep) => {
             stats.kept += 1;
@@ -593,6 +605,13 @@ fn apply(
             *stats.errors.entry(e.kind.to_string()).or_default() += 1;
             Err(e)
         }
+    }
+}
+
+fn removed_lines_len(doc: &Document) -> usize {
+    match doc.metadata.get("removed_lines") {
+        Some(serde_json::Value::Array(list)) => list.len(),
+        _ => 0,
     }
 }
 

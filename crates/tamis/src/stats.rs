@@ -17,6 +17,9 @@ pub struct StageStats {
     pub flagged: BTreeMap<String, u64>,
     /// Documents that could not be processed, by error kind.
     pub errors: BTreeMap<String, u64>,
+    /// Lines a transform removed from documents it kept or dropped, by reason (line cleaning, C4).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub lines_removed: BTreeMap<String, u64>,
     pub bytes_in: u64,
     pub bytes_kept: u64,
     /// Wall time spent inside the stage, summed over workers.
@@ -33,6 +36,10 @@ impl StageStats {
 
     pub fn dropped_total(&self) -> u64 {
         self.dropped.values().sum()
+    }
+
+    pub fn lines_removed_total(&self) -> u64 {
+        self.lines_removed.values().sum()
     }
 
     pub fn errors_total(&self) -> u64 {
@@ -55,6 +62,9 @@ impl StageStats {
         }
         for (k, v) in &other.errors {
             *self.errors.entry(k.clone()).or_default() += v;
+        }
+        for (k, v) in &other.lines_removed {
+            *self.lines_removed.entry(k.clone()).or_default() += v;
         }
         self.bytes_in += other.bytes_in;
         self.bytes_kept += other.bytes_kept;
