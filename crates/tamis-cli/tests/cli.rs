@@ -191,3 +191,67 @@ fn parquet_output_from_the_cli() {
     assert!(kept.iter().all(|p| p.extension().is_some_and(|e| e == "parquet")) && !kept.is_empty());
     assert_eq!(&std::fs::read(&kept[0]).unwrap()[..4], b"PAR1");
 }
+
+#[test]
+fn explain_shows_each_line_and_each_stage() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    let page = "Le marché couvert rouvre ses portes\nPublicité\nLe marché couvert de la ville a rouvert samedi après deux ans de travaux.\nPartagez cet article";
+    std::fs::write(
+        &input,
+        format!(
+            "{}\n{}\n",
+            serde_json::json!({"id": "a", "text": "Une autre page, sans rapport."}),
+            serde_json::json!({"id": "b", "text": page})
+        ),
+    )
+    .unwrap();
+    let config = dir.path().join("p.toml");
+    std::fs::write(&config, "[[stages]]\ntype = \"clean_lines\"\n[[stages]]\ntype = \"gopher_quality\"\nlanguage = \"fr\"\n[[stages]]\ntype = \"exact_dedup\"\n").unwrap();
+    let out = tamis()
+        .args(["explain", "--json", "--id", "b", "--config"])
+        .arg(&config)
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let e: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(e["id"], "b");
+    let lines = e["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 4);
+    assert!(lines[0]["removed_by"].is_null(), "the title stays: {e}");
+    assert_eq!(lines[1]["removed_by"], "clean_lines.furniture_label");
+    assert!(lines[2]["removed_by"].is_null());
+    assert_eq!(lines[3]["removed_by"], "clean_lines.furniture_prompt");
+    let stages: Vec<_> = e["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(stages, ["clean_lines", "gopher_quality", "exact_dedup"]);
+    // 18 words are fewer than Gopher's 50: the document would be dropped, with its signals shown.
+    assert_eq!(e["verdict"], "gopher_quality.gopher_short_doc");
+    assert!(
+        e["stages"][1]["signals"].as_object().is_some_and(|s| !s.is_empty()),
+        "{e}"
+    );
+    assert_eq!(e["stages"][2]["verdict"], "not_evaluated");
+
+    // The text rendering names the reasons too; an unknown id is a clear error.
+    let text = tamis()
+        .args(["explain", "--id", "b", "--config"])
+        .arg(&config)
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&text.stdout).contains("clean_lines.furniture_label"));
+    let missing = tamis()
+        .args(["explain", "--id", "zzz", "--config"])
+        .arg(&config)
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no document with id \"zzz\""));
+}

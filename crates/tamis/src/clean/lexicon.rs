@@ -87,7 +87,12 @@ impl Lexicon {
             let phrase = match kind {
                 // Cues are matched inside the line, so they keep their punctuation ("©").
                 Kind::Cue => fold(fields[2]),
-                _ => normalize(fields[2]),
+                // A prompt's trailing punctuation carries its meaning: "photo:" opens a credit,
+                // "photo" also opens sentences. Only the phrase's start is trimmed like a line's.
+                Kind::Prompt | Kind::Stub => fold(fields[2])
+                    .trim_start_matches(|c: char| !c.is_alphanumeric())
+                    .to_string(),
+                Kind::Label => normalize(fields[2]),
             };
             if phrase.is_empty() {
                 errors.push(format!("line {}: empty phrase", n + 1));
@@ -134,8 +139,10 @@ impl Lexicon {
 
     /// Match one line: `norm` = [`normalize`]d, `folded` = [`fold`]ed.
     pub fn match_line(&self, norm: &str, folded: &str) -> LineMatch {
+        // "5 min read", "3 Min. Lesezeit": a label after a leading number.
+        let unnumbered = norm.trim_start_matches(|c: char| c.is_numeric() || c == ' ');
         let mut m = LineMatch {
-            label: self.labels.contains(norm),
+            label: self.labels.contains(norm) || (unnumbered.len() < norm.len() && self.labels.contains(unnumbered)),
             ..LineMatch::default()
         };
         if !norm.is_empty() {
@@ -175,7 +182,8 @@ pub fn fold(line: &str) -> String {
         }
         match c {
             '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' | '\u{00B4}' => out.push('\''),
-            c if c.is_uppercase() => out.extend(c.to_lowercase()),
+            // Turkish İ lower-cases to i + U+0307; the lexicon writes a plain i.
+            c if c.is_uppercase() => out.extend(c.to_lowercase().filter(|&l| l != '\u{0307}')),
             c => out.push(c),
         }
     }
@@ -217,21 +225,154 @@ fn at_word_boundary(text: &str, start: usize, end: usize) -> bool {
     left_ok && right_ok
 }
 
-/// The rest of a stub line: nothing, or a date/time ("le 12 mars 2024 à 10h30", "03/12/2024").
-/// A name ("par Jean Dupont") has no digit and is not a date.
+/// The rest of a stub line: nothing, or a date/time ("le 12 mars 2024 à 10h30", "03/12/2024",
+/// "2024年3月12日"). It must hold a digit, and at most three letters outside month names, weekday
+/// abbreviations and date/time words: "par Jean Dupont" (no digit) and "수정안은 2024년…" (a sentence)
+/// are not dates.
 fn is_empty_or_date(rest: &str) -> bool {
+    // Month names and date/time words of the major web languages (lower case).
+    const DATE_WORDS: &[&str] = &[
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+        "januar",
+        "februar",
+        "märz",
+        "juni",
+        "juli",
+        "oktober",
+        "dezember",
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+        "gennaio",
+        "febbraio",
+        "aprile",
+        "maggio",
+        "giugno",
+        "luglio",
+        "settembre",
+        "ottobre",
+        "dicembre",
+        "janeiro",
+        "fevereiro",
+        "março",
+        "maio",
+        "junho",
+        "julho",
+        "setembro",
+        "outubro",
+        "dezembro",
+        "januari",
+        "februari",
+        "maart",
+        "mei",
+        "augustus",
+        "oktober",
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
+        "am",
+        "pm",
+        "at",
+        "on",
+        "de",
+        "del",
+        "à",
+        "le",
+        "um",
+        "am",
+        "uhr",
+        "las",
+        "alle",
+        "às",
+        "om",
+        "et",
+        "est",
+        "edt",
+        "pst",
+        "pdt",
+        "cet",
+        "cest",
+        "gmt",
+        "utc",
+        "bst",
+        "mez",
+        "mesz",
+        "h",
+        "min",
+        "a.m",
+        "p.m",
+    ];
+    // Date and time characters of unspaced scripts: 年 月 日 時 分 秒 号 (zh, ja) and 년 월 일 시 분 (ko).
+    const DATE_CHARS: &[char] = &[
+        '年', '月', '日', '時', '时', '分', '秒', '号', '號', '년', '월', '일', '시', '분', '초',
+    ];
     let rest = rest.trim_matches(|c: char| !c.is_alphanumeric());
     if rest.is_empty() {
         return true;
     }
-    if !rest.chars().any(|c| c.is_ascii_digit()) || rest.chars().count() > 60 {
+    if !rest.chars().any(char::is_numeric) || rest.chars().count() > 60 {
         return false;
     }
-    let words = rest
-        .split(|c: char| !c.is_alphabetic())
-        .filter(|w| w.chars().count() > 1)
-        .count();
-    words <= 4
+    let mut letters = 0;
+    for word in rest.split(|c: char| !c.is_alphabetic() && c != '.') {
+        let word = word.trim_matches('.');
+        if word.is_empty() || DATE_WORDS.contains(&word) {
+            continue;
+        }
+        letters += word
+            .chars()
+            .filter(|c| c.is_alphabetic() && !DATE_CHARS.contains(c))
+            .count();
+    }
+    letters <= 3
 }
 
 #[cfg(test)]
@@ -272,6 +413,22 @@ mod tests {
         assert!(m("Par").stub);
         assert!(!m("Par Jean Dupont").stub, "a byline with a name is not empty");
         assert!(!m("Parmi les victimes, trois enfants.").stub, "word boundary");
+        assert!(m("Par 12 mars 2024 à 10h30 CET").stub);
+        assert!(
+            !m("Par 3 voix contre 2, le conseil a voté.").stub,
+            "a sentence with a number"
+        );
+    }
+
+    #[test]
+    fn prompt_phrases_keep_their_trailing_punctuation() {
+        let (lexicon, errors) = Lexicon::parse("vi\tprompt\tảnh:\nen\tlabel\tmin read\ntr\tlabel\tiletişim\n");
+        assert!(errors.is_empty());
+        let m = |line: &str| lexicon.match_line(&normalize(line), &fold(line));
+        assert!(m("Ảnh: Reuters").prompt);
+        assert!(!m("Ảnh hưởng của bão rất lớn").prompt, "the bare word opens sentences");
+        assert!(m("5 min read").label);
+        assert!(m("İLETİŞİM").label, "Turkish dotted capital I folds to a plain i");
     }
 
     #[test]

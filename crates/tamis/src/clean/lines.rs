@@ -26,6 +26,8 @@ pub const BREADCRUMB: &str = "breadcrumb";
 pub const NAVIGATION: &str = "navigation";
 pub const SECTION_LABEL: &str = "section_label";
 pub const TEASER_LIST: &str = "teaser_list";
+pub const PAGE_HEAD: &str = "page_head";
+pub const CAPTION: &str = "caption";
 pub const SITE_FREQUENT: &str = "site_frequent";
 /// Document reason: nothing is left after cleaning.
 pub const EMPTY: &str = "empty_after_cleaning";
@@ -203,6 +205,10 @@ struct Line<'a> {
     share_widget: bool,
     /// The line is one social-network or share-action name.
     share_name: bool,
+    /// Starts with a list marker ("- ", "• ", "・", "1. ").
+    list_item: bool,
+    /// Ends with a photo credit ("… Credit: Getty Images").
+    caption: bool,
     breadcrumb: bool,
 }
 
@@ -220,6 +226,8 @@ impl<'a> Line<'a> {
                 m: Default::default(),
                 share_widget: false,
                 share_name: false,
+                list_item: false,
+                caption: false,
                 breadcrumb: false,
             };
         }
@@ -240,6 +248,8 @@ impl<'a> Line<'a> {
             m: lexicon.match_line(&norm, &folded),
             share_widget: is_share_widget(&folded),
             share_name: SHARE_NAMES.contains(&norm.as_str()),
+            list_item: is_list_item(trimmed),
+            caption: is_caption(&folded),
             breadcrumb: is_breadcrumb(trimmed),
         }
     }
@@ -275,6 +285,8 @@ impl<'a> Line<'a> {
             Some(NOTICE)
         } else if self.share_widget {
             Some(SHARE_WIDGET)
+        } else if self.caption {
+            Some(CAPTION)
         } else if self.breadcrumb {
             Some(BREADCRUMB)
         } else {
@@ -283,16 +295,58 @@ impl<'a> Line<'a> {
     }
 }
 
-/// Rules that act only outside the article body (head and tail).
+/// The article body: the span of lines with the largest total score, where a prose line scores its
+/// length in words and every other non-blank line a small penalty (a line already matched as
+/// furniture a larger one). This is Finn et al.'s body-text-extraction idea on lines: a teaser block
+/// between two parts of an article is absorbed, a menu or a comment section beyond it is not.
+fn body_span(lines: &[Line<'_>], reasons: &[Option<&'static str>]) -> Option<(usize, usize)> {
+    let score = |i: usize| -> i64 {
+        let l = &lines[i];
+        if l.blank {
+            0
+        } else if reasons[i].is_some() {
+            -3
+        } else if l.prose() {
+            if l.unspaced {
+                (l.chars / 3) as i64
+            } else {
+                l.words as i64
+            }
+        } else if l.list_item || l.raw.trim_end().ends_with([':', '：']) {
+            // Lists and their lead-in line are article structure as often as not.
+            0
+        } else {
+            -1
+        }
+    };
+    let (mut best, mut best_span) = (0i64, None);
+    let (mut sum, mut start) = (0i64, 0usize);
+    for i in 0..lines.len() {
+        if sum <= 0 {
+            sum = 0;
+            start = i;
+        }
+        sum += score(i);
+        if sum > best {
+            best = sum;
+            best_span = Some((start, i));
+        }
+    }
+    // Trim to the first and last prose line of the span.
+    let (a, b) = best_span?;
+    let is_prose = |i: &usize| reasons[*i].is_none() && !lines[*i].blank && lines[*i].prose();
+    Some(((a..=b).find(is_prose)?, (a..=b).rev().find(is_prose)?))
+}
+
+/// How many live lines just above the body are kept as the title zone (title, kicker, byline, date).
+const TITLE_ZONE: usize = 4;
+
+/// Rules that act only outside the article body (head and tail), plus teaser lists inside it.
 fn positional_rules(lines: &[Line<'_>], reasons: &mut [Option<&'static str>]) {
     let live = |i: usize, reasons: &[Option<&'static str>]| !lines[i].blank && reasons[i].is_none();
-    let prose: Vec<usize> = (0..lines.len())
-        .filter(|&i| live(i, reasons) && lines[i].prose())
-        .collect();
-    let (body_start, body_end) = match (prose.first(), prose.last()) {
-        (Some(&a), Some(&b)) => (a, b),
-        // No prose at all: a list page or a stub; only the lexicon rules apply.
-        _ => return,
+    // No prose at all: a list page or a stub; only the lexicon rules apply.
+    let Some((body_start, body_end)) = body_span(lines, reasons) else {
+        return;
     };
     let outside = |i: usize| i < body_start || i > body_end;
 
@@ -302,22 +356,16 @@ fn positional_rules(lines: &[Line<'_>], reasons: &mut [Option<&'static str>]) {
             reasons[i] = Some(NOTICE);
         }
     }
-    // Tail teaser lists: after a label or prompt in the tail ("Tendances", "À lire aussi"), the
-    // headline-like lines that follow are links to other articles.
-    let mut in_list = false;
-    for i in body_end + 1..lines.len() {
-        if lines[i].blank {
-            continue;
-        }
-        match reasons[i] {
-            Some(LABEL) | Some(PROMPT) => in_list = true,
-            Some(_) => {}
-            None if in_list && lines[i].words <= 25 => reasons[i] = Some(TEASER_LIST),
-            None => in_list = false,
-        }
-    }
-    // Runs of three or more very short lines outside the body are menus.
+    // The title zone: the last few live lines above the body (title, kicker, byline, date), which
+    // are short like menu entries but belong to the article.
+    let zone: Vec<usize> = (0..body_start)
+        .rev()
+        .filter(|&i| live(i, reasons))
+        .take(TITLE_ZONE)
+        .collect();
+    // Runs of three or more very short lines outside the body (and the title zone) are menus.
     let short = |l: &Line<'_>| !l.terminal && (if l.unspaced { l.chars <= 8 } else { l.words <= 3 });
+    let outside = |i: usize| outside(i) && !zone.contains(&i);
     let mut i = 0;
     while i < lines.len() {
         if !(outside(i) && live(i, reasons) && short(&lines[i])) {
@@ -340,6 +388,67 @@ fn positional_rules(lines: &[Line<'_>], reasons: &mut [Option<&'static str>]) {
         if run.len() >= 3 {
             for &k in &run {
                 reasons[k] = Some(NAVIGATION);
+            }
+        }
+        i = j.max(i + 1);
+    }
+    // Tail: from the first furniture line after the body, what follows is other pages' teasers,
+    // comment widgets and footers; only long prose (a comment, an author's note) is kept.
+    if let Some(first) = (body_end + 1..lines.len()).find(|&i| reasons[i].is_some()) {
+        for i in first + 1..lines.len() {
+            let l = &lines[i];
+            let teaser = if l.unspaced {
+                l.chars <= 60
+            } else {
+                l.words <= 40 || !l.prose()
+            };
+            if live(i, reasons) && teaser {
+                reasons[i] = Some(TEASER_LIST);
+            }
+        }
+    }
+    // Head: when the page head shows furniture, the short non-prose lines above the title zone go.
+    let head: Vec<usize> = (0..body_start).filter(|&i| !lines[i].blank).collect();
+    if head.iter().any(|&i| reasons[i].is_some()) {
+        for &i in &head {
+            // Prose above the title zone may be the article's lead-in (before a table): kept.
+            if live(i, reasons) && !zone.contains(&i) && lines[i].words <= 25 && !lines[i].prose() {
+                reasons[i] = Some(PAGE_HEAD);
+            }
+        }
+    }
+    // Inside the body: three or more headline-like lines after a list heading ("Most read",
+    // "À lire aussi") are links to other articles.
+    let mut i = body_start;
+    while i <= body_end {
+        if !matches!(reasons[i], Some(LABEL) | Some(PROMPT)) {
+            i += 1;
+            continue;
+        }
+        let mut run = Vec::new();
+        let mut j = i + 1;
+        while j <= body_end {
+            if lines[j].blank || (reasons[j].is_some() && reasons[j] != Some(TEASER_LIST)) {
+                j += 1;
+                continue;
+            }
+            // Teasers are headlines: no list marker, no closing punctuation.
+            let l = &lines[j];
+            if l.prose()
+                || l.words > 25
+                || l.list_item
+                || l.raw
+                    .trim_end()
+                    .ends_with(['.', ';', ':', ',', '!', '?', '。', '；', '：'])
+            {
+                break;
+            }
+            run.push(j);
+            j += 1;
+        }
+        if run.len() >= 3 {
+            for &k in &run {
+                reasons[k] = Some(TEASER_LIST);
             }
         }
         i = j.max(i + 1);
@@ -438,6 +547,60 @@ fn is_share_widget(folded: &str) -> bool {
     true
 }
 
+/// An image caption: a line that ends with a photo credit ("… Credit: Getty Images",
+/// "… (Photo : AFP)", "… Foto: dpa"). The credit must be short and end the line.
+fn is_caption(folded: &str) -> bool {
+    const MARKERS: &[&str] = &[
+        "credit:",
+        "credits:",
+        "crédit :",
+        "crédit:",
+        "crédit photo",
+        "photo :",
+        "photo:",
+        "photos:",
+        "foto:",
+        "fotos:",
+        "bild:",
+        "image:",
+        "picture:",
+        "pictured:",
+        "source photo",
+        "©",
+        "ⓒ",
+    ];
+    let Some((pos, len)) = MARKERS
+        .iter()
+        .filter_map(|m| folded.rfind(m).map(|p| (p, m.len())))
+        .max_by_key(|&(p, _)| p)
+    else {
+        return false;
+    };
+    let before = folded[..pos].trim_end_matches(['(', '[', ' ', '|', '-', '–', '/']);
+    let credit = folded[pos + len..].trim().trim_end_matches([')', ']']);
+    // A caption has text before its credit (a credit alone at the start is a prompt), and the credit
+    // is a few words naming an agency or photographer, not a sentence.
+    before.split_whitespace().count() >= 3
+        && !credit.is_empty()
+        && credit.split_whitespace().count() <= 6
+        && !credit.ends_with(['.', '!', '?'])
+}
+
+/// A list item: a bullet or a number with a dot or parenthesis, then a space.
+fn is_list_item(line: &str) -> bool {
+    if line.starts_with(['-', '•', '*', '·', '–', '—', '▪', '►']) {
+        return line.chars().nth(1).is_some_and(char::is_whitespace);
+    }
+    if line.starts_with(['・', '●', '■', '◆']) {
+        return true;
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    digits > 0 && digits <= 3 && {
+        let mut rest = line[digits..].chars();
+        matches!(rest.next(), Some('.' | ')')) && rest.next().is_some_and(char::is_whitespace)
+    }
+}
+
 /// "Accueil › Politique › France": two or more spaced separators between short segments.
 fn is_breadcrumb(line: &str) -> bool {
     const SEPARATORS: &[&str] = &[" › ", " > ", " » ", " / ", " | ", " → ", " · ", " ／ ", " ＞ "];
@@ -506,11 +669,15 @@ mod tests {
 
     #[test]
     fn menus_outside_the_body_are_removed_but_the_title_stays() {
-        // Menu entries no lexicon lists: the structure alone decides.
-        let text =
-            format!("Alpha\nBravo Charlie\nDelta\nEcho\n\nUn nouveau plan de circulation pour le centre-ville\n{BODY}");
+        // Menu entries no lexicon lists: the structure alone decides. The last four live lines above
+        // the body are the title zone (title, kicker, byline, date) and are left alone.
+        let menu = "Alpha\nBravo Charlie\nDelta\nEcho\nFoxtrot\nGolf\nHotel";
+        let text = format!("{menu}\n\nUn nouveau plan de circulation pour le centre-ville\n{BODY}");
         let r = reasons(&text);
         assert!(r[..4].iter().all(|(_, reason)| *reason == Some(NAVIGATION)), "{r:?}");
+        assert!(r[4..6].iter().all(|(_, reason)| reason.is_none()), "{r:?}");
+        // A one-word line right above the title is read as its section label.
+        assert_eq!(r[6].1, Some(SECTION_LABEL));
         assert_eq!(
             reason_of(&text, "Un nouveau plan de circulation pour le centre-ville"),
             None
@@ -564,6 +731,55 @@ mod tests {
         let r = reasons(&text);
         assert_eq!(r[4].1, Some(SHARE_WIDGET), "{r:?}");
         assert_eq!(r[6].1, None, "not next to furniture: {r:?}");
+    }
+
+    #[test]
+    fn captions_end_with_a_credit() {
+        assert!(is_caption(&fold(
+            "The hospital where the patients were treated Credit: Getty Images"
+        )));
+        assert!(is_caption(&fold(
+            "Les premiers cyclistes sur la passerelle (Photo : AFP)"
+        )));
+        assert!(!is_caption(&fold("Credit: Getty Images")), "a credit alone is a prompt");
+        assert!(!is_caption(&fold(
+            "The bank cut its credit: lending fell by a third in the second quarter of the year."
+        )));
+    }
+
+    #[test]
+    fn head_lines_above_the_title_zone_go_when_the_head_shows_furniture() {
+        let text = format!(
+            "Se connecter\nMon espace abonné et mes favoris du jour\nLes cinq recettes les plus lues cette semaine\nPolitique\nUn nouveau plan de circulation pour le centre-ville\nPar Claire Moreau\n14 mars 2026\n{BODY}"
+        );
+        let r = reasons(&text);
+        assert_eq!(r[1].1, Some(PAGE_HEAD), "{r:?}");
+        assert_eq!(r[2].1, Some(PAGE_HEAD), "{r:?}");
+        for line in [
+            "Un nouveau plan de circulation pour le centre-ville",
+            "Par Claire Moreau",
+            "14 mars 2026",
+        ] {
+            assert_eq!(reason_of(&text, line), None, "title zone: {line}");
+        }
+        // Without furniture in the head, nothing above the body is touched.
+        let clean = format!("Mon espace abonné et mes favoris du jour\nLes cinq recettes les plus lues cette semaine\nUn nouveau plan\nPar Claire Moreau\n14 mars 2026\nLyon\n{BODY}");
+        assert!(
+            reasons(&clean).iter().all(|(_, r)| r.is_none()),
+            "{:?}",
+            reasons(&clean)
+        );
+    }
+
+    #[test]
+    fn the_tail_after_furniture_goes_but_lists_inside_the_body_stay() {
+        let text = format!(
+            "{BODY}\nLe projet comprend :\n- deux voies cyclables\n- douze bancs\n- un éclairage\nLe chantier doit s'achever avant la fin de l'année prochaine, selon la mairie.\nPublicité\nLa sécheresse menace les récoltes de blé\nUn festival de jazz à Lyon\nRetraites ce qui change"
+        );
+        assert_eq!(reason_of(&text, "- douze bancs"), None);
+        assert_eq!(reason_of(&text, "Le projet comprend :"), None);
+        assert_eq!(reason_of(&text, "Un festival de jazz à Lyon"), Some(TEASER_LIST));
+        assert_eq!(reason_of(&text, "Retraites ce qui change"), Some(TEASER_LIST));
     }
 
     #[test]

@@ -9,6 +9,7 @@
 
 mod common;
 mod compliance;
+mod furniture;
 mod roundtrip;
 mod runner;
 mod shared_data;
