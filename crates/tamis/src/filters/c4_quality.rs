@@ -39,6 +39,8 @@ use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
+mod spacy_tables;
+
 /// Line reason: a word longer than `max_word_length`.
 pub const TOO_LONG_WORD: &str = "too_long_word";
 /// Line reason: no terminal punctuation (only with `filter_no_terminal_punct`).
@@ -523,7 +525,27 @@ fn is_special(s: &str) -> bool {
             }
         }
     }
-    SPECIAL_CASES.contains(&s)
+    SPECIAL_CASES.contains(&s) || is_degree_special(s)
+}
+
+/// `°C.`, `°F.`, `°K.` (any case): exceptions that spaCy splits into `°`, the letter and `.`.
+fn is_degree_special(s: &str) -> bool {
+    matches!(
+        s,
+        "\u{b0}C." | "\u{b0}F." | "\u{b0}K." | "\u{b0}c." | "\u{b0}f." | "\u{b0}k."
+    )
+}
+
+/// Emit the tokens of a special case occupying `a..b` of `s`.
+fn emit_special(s: &str, a: usize, b: usize, emit: &mut impl FnMut(usize, usize)) {
+    if is_degree_special(&s[a..b]) {
+        let deg = '\u{b0}'.len_utf8();
+        emit(a, a + deg);
+        emit(a + deg, b - 1);
+        emit(b - 1, b);
+    } else {
+        emit(a, b);
+    }
 }
 
 /// spaCy's quote characters (`CONCAT_QUOTES`).
@@ -609,14 +631,44 @@ fn is_currency(c: char) -> bool {
     matches!(c, '$' | '\u{a3}' | '\u{a5}' | '\u{e3f}' | '\u{fdfc}') || ('\u{20a0}'..='\u{20bf}').contains(&c)
 }
 
-/// Letters spaCy treats as lower case (cased lower, or a letter of an uncased script).
-fn is_alpha_lower(c: char) -> bool {
-    c.is_lowercase() || (c.is_alphabetic() && !c.is_uppercase())
+fn in_ranges(c: char, table: &[(char, char)]) -> bool {
+    table
+        .binary_search_by(|&(lo, hi)| {
+            if hi < c {
+                std::cmp::Ordering::Less
+            } else if lo > c {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .is_ok()
 }
 
-/// Letters spaCy treats as upper case (cased upper, or a letter of an uncased script).
+/// spaCy's `ALPHA_LOWER` (cased lower-case letters of the scripts it lists, plus uncased scripts).
+fn is_alpha_lower(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_lowercase();
+    }
+    in_ranges(c, spacy_tables::SPACY_ALPHA_LOWER)
+}
+
+/// spaCy's `ALPHA_UPPER`.
 fn is_alpha_upper(c: char) -> bool {
-    c.is_uppercase() || (c.is_alphabetic() && !c.is_lowercase())
+    if c.is_ascii() {
+        return c.is_ascii_uppercase();
+    }
+    in_ranges(c, spacy_tables::SPACY_ALPHA_UPPER)
+}
+
+/// spaCy's `ALPHA` (approximated as lower ∪ upper).
+fn is_alpha(c: char) -> bool {
+    is_alpha_lower(c) || is_alpha_upper(c)
+}
+
+/// spaCy's `LIST_ICONS` class (symbols: ©, ®, °, ★, emoji …), split off as prefix, suffix and infix.
+fn is_icon(c: char) -> bool {
+    !c.is_ascii() && in_ranges(c, spacy_tables::SPACY_ICONS)
 }
 
 /// Length in bytes of the prefix spaCy's English prefix rules find at the start of `s` (0 if none).
@@ -634,7 +686,11 @@ fn find_prefix(s: &str) -> usize {
             1
         };
     }
-    if matches!(c, '\u{a7}' | '%' | '=' | '\u{2014}' | '\u{2013}') || is_spacy_punct(c) || is_quote(c) || is_currency(c)
+    if matches!(c, '\u{a7}' | '%' | '=' | '\u{2014}' | '\u{2013}')
+        || is_icon(c)
+        || is_spacy_punct(c)
+        || is_quote(c)
+        || is_currency(c)
     {
         return c.len_utf8();
     }
@@ -663,7 +719,7 @@ fn find_suffix(s: &str) -> usize {
     }
     let mut rev = s.chars().rev();
     let Some(last) = rev.next() else { return 0 };
-    if is_spacy_punct(last) || is_quote(last) || last == '\u{2014}' || last == '\u{2013}' {
+    if is_spacy_punct(last) || is_quote(last) || is_icon(last) || last == '\u{2014}' || last == '\u{2013}' {
         return last.len_utf8();
     }
     if last == '.' {
@@ -671,7 +727,7 @@ fn find_suffix(s: &str) -> usize {
         let before = rev.next();
         let splits = prev.is_ascii_digit()
             || is_alpha_lower(prev)
-            || matches!(prev, '%' | '\u{b2}' | '-' | '+' | '|' | '\\' | '(' | '?' | ':')
+            || matches!(prev, '%' | '\u{b2}' | '-' | '+' | '|')
             || is_spacy_punct(prev)
             || is_quote(prev)
             || (matches!(prev, 'F' | 'f' | 'C' | 'c' | 'K' | 'k') && before == Some('\u{b0}'))
@@ -712,59 +768,106 @@ fn token_kind(t: &str) -> TokenKind {
     }
 }
 
-/// Split a non-whitespace chunk the way spaCy's infix rules would, for the rules that matter here:
-/// `..+` / `…` runs and a `.` between a lower-case letter (or quote) and an upper-case letter (or
-/// quote). Calls `emit` with byte ranges relative to `s`.
-fn split_infixes(s: &str, emit: &mut impl FnMut(usize, usize)) {
-    if s.contains("://") || s.starts_with("www.") || s.starts_with("WWW.") {
-        emit(0, s.len());
+/// The end (char index) of the infix spaCy's English infix rules find at char index `i`, if any
+/// (alternatives in spaCy's order: `..+`, `…`, icons, `[+-*^]` between digits, `.` between a
+/// lower-case letter or quote and an upper-case letter or quote, `,` between letters, hyphens after a
+/// letter or digit and before a letter, `[:<>=/]` after a letter or digit and before a letter).
+fn infix_at(chars: &[char], i: usize) -> Option<usize> {
+    let c = chars[i];
+    let prev = i.checked_sub(1).map(|p| chars[p]);
+    let next = chars.get(i + 1).copied();
+    if c == '.' && next == Some('.') {
+        return Some(i + chars[i..].iter().take_while(|&&d| d == '.').count());
+    }
+    if c == '\u{2026}' || is_icon(c) {
+        return Some(i + 1);
+    }
+    let prev = prev?;
+    if matches!(c, '+' | '-' | '*' | '^')
+        && prev.is_ascii_digit()
+        && next.is_some_and(|d| d.is_ascii_digit() || d == '-')
+    {
+        return Some(i + 1);
+    }
+    if c == '.' && (is_alpha_lower(prev) || is_quote(prev)) && next.is_some_and(|d| is_alpha_upper(d) || is_quote(d)) {
+        return Some(i + 1);
+    }
+    if c == ',' && is_alpha(prev) && next.is_some_and(is_alpha) {
+        return Some(i + 1);
+    }
+    if is_alpha(prev) || prev.is_ascii_digit() {
+        for hyphen in ["-", "\u{2013}", "\u{2014}", "--", "---", "\u{2014}\u{2014}", "~"] {
+            let n = hyphen.chars().count();
+            let matches = chars.len() >= i + n && hyphen.chars().zip(&chars[i..i + n]).all(|(h, &d)| h == d);
+            if matches && chars.get(i + n).copied().is_some_and(is_alpha) {
+                return Some(i + n);
+            }
+        }
+        if matches!(c, ':' | '<' | '>' | '=' | '/') && next.is_some_and(is_alpha) {
+            return Some(i + 1);
+        }
+    }
+    None
+}
+
+fn url_regex() -> Option<&'static Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| {
+        let mut tld = String::from("[");
+        for &(lo, hi) in spacy_tables::SPACY_ALPHA_LOWER {
+            tld.push_str(&format!("\\x{{{:x}}}-\\x{{{:x}}}", lo as u32, hi as u32));
+        }
+        tld.push(']');
+        // spaCy's URL_PATTERN (`spacy/lang/tokenizer_exceptions.py`) without its private-IP exclusions.
+        let pattern = format!(
+            r"^(?:(?:[\w+\-.]{{2,}})://)?(?:\S+(?::\S*)?@)?(?:(?:[1-9]\d?|1\d\d|2[01]\d|22[0-3])(?:\.(?:1?\d{{1,2}}|2[0-4]\d|25[0-5])){{2}}(?:\.(?:[1-9]\d?|1\d\d|2[0-4]\d|25[0-4]))|(?:(?:[A-Za-z0-9\x{{a1}}-\x{{ffff}}][A-Za-z0-9\x{{a1}}-\x{{ffff}}_-]{{0,62}})?[A-Za-z0-9\x{{a1}}-\x{{ffff}}]\.)+(?:{tld}{{2,63}}))(?::\d{{2,5}})?(?:[/?#]\S*)?$"
+        );
+        regex::RegexBuilder::new(&pattern).size_limit(64 << 20).build().ok()
+    })
+    .as_ref()
+}
+
+/// spaCy's `URL_MATCH`: a chunk that looks like a URL or domain is not split at infixes.
+fn url_match(s: &str) -> bool {
+    s.contains('.') && url_regex().is_some_and(|re| re.is_match(s))
+}
+
+/// Split a non-whitespace chunk at spaCy's infixes; byte ranges relative to `s` go to `out`.
+fn split_infixes(s: &str, out: &mut Vec<(usize, usize)>) {
+    if url_match(s) {
+        out.push((0, s.len()));
         return;
     }
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let offsets: Vec<usize> = s.char_indices().map(|(p, _)| p).collect();
+    let chars: Vec<char> = s.chars().collect();
+    let byte_at = |k: usize| offsets.get(k).copied().unwrap_or(s.len());
     let mut start = 0;
     let mut i = 0;
     while i < chars.len() {
-        let (pos, c) = chars[i];
-        let mut end_idx = None;
-        if c == '.' && chars.get(i + 1).is_some_and(|&(_, d)| d == '.') {
-            let mut j = i;
-            while chars.get(j).is_some_and(|&(_, d)| d == '.') {
-                j += 1;
-            }
-            end_idx = Some(j);
-        } else if c == '\u{2026}' {
-            end_idx = Some(i + 1);
-        } else if c == '.' && i > 0 {
-            let prev = chars[i - 1].1;
-            let next = chars.get(i + 1).map(|&(_, d)| d);
-            if (is_alpha_lower(prev) || is_quote(prev)) && next.is_some_and(|d| is_alpha_upper(d) || is_quote(d)) {
-                end_idx = Some(i + 1);
-            }
-        }
-        match end_idx {
-            Some(j) if pos > 0 => {
-                let end = chars.get(j).map_or(s.len(), |&(p, _)| p);
-                if pos != start {
-                    emit(start, pos);
+        match infix_at(&chars, i) {
+            // An infix at the very start of the string is skipped (spaCy's `start_before_infixes`).
+            Some(j) if i == 0 => i = j,
+            Some(j) => {
+                if i != start {
+                    out.push((byte_at(start), byte_at(i)));
                 }
-                emit(pos, end);
-                start = end;
+                out.push((byte_at(i), byte_at(j)));
+                start = j;
                 i = j;
             }
-            // An infix at the very start of the string is skipped (spaCy's `start_before_infixes`).
-            Some(j) => i = j,
             None => i += 1,
         }
     }
-    if start < s.len() {
-        emit(start, s.len());
+    if start < chars.len() {
+        out.push((byte_at(start), s.len()));
     }
 }
 
-/// Tokenise one non-whitespace chunk (spaCy's `_split_affixes` + `_attach_tokens`).
+/// Tokenise one non-whitespace chunk (spaCy's `_split_affixes` + `_attach_tokens`, then the
+/// special-case matcher that re-joins `<token>` + `.` into an exception such as `Mr.` or `s.`).
 fn tokenize_chunk(s: &str, emit: &mut impl FnMut(usize, usize)) {
     if is_special(s) {
-        emit(0, s.len());
+        emit_special(s, 0, s.len(), emit);
         return;
     }
     let (mut lo, mut hi) = (0usize, s.len());
@@ -801,19 +904,33 @@ fn tokenize_chunk(s: &str, emit: &mut impl FnMut(usize, usize)) {
             hi -= suf;
         }
     }
-    for &(a, b) in &prefixes {
-        emit(a, b);
-    }
+    let mut tokens = prefixes;
     if lo < hi {
         let core = &s[lo..hi];
-        if is_special(core) {
-            emit(lo, hi);
+        if is_degree_special(core) {
+            let deg = '\u{b0}'.len_utf8();
+            tokens.extend([(lo, lo + deg), (lo + deg, hi - 1), (hi - 1, hi)]);
+        } else if is_special(core) {
+            tokens.push((lo, hi));
         } else {
-            split_infixes(core, &mut |a, b| emit(lo + a, lo + b));
+            let mut pieces = Vec::new();
+            split_infixes(core, &mut pieces);
+            tokens.extend(pieces.into_iter().map(|(a, b)| (lo + a, lo + b)));
         }
     }
-    for &(a, b) in suffixes.iter().rev() {
+    tokens.extend(suffixes.into_iter().rev());
+    let mut k = 0;
+    while k < tokens.len() {
+        let (a, b) = tokens[k];
+        if let Some(&(c, d)) = tokens.get(k + 1) {
+            if &s[c..d] == "." && c == b && is_special(&s[a..d]) {
+                emit(a, d);
+                k += 2;
+                continue;
+            }
+        }
         emit(a, b);
+        k += 1;
     }
 }
 
@@ -1076,6 +1193,16 @@ mod tests {
     }
 
     #[test]
+    fn url_pattern_compiles_and_matches_domains() {
+        assert!(url_regex().is_some());
+        assert!(url_match("example.com"));
+        assert!(url_match("https://foo.Bar.org/Page.Html"));
+        assert!(url_match("\u{d76c}.\u{c544}\u{ac00}\u{b294}"));
+        assert!(!url_match("artist.She"));
+        assert!(!url_match("end.Next"));
+    }
+
+    #[test]
     fn counts_sentences_like_the_spacy_sentencizer() {
         assert_eq!(count_sentences("Hello world. This is it."), 2);
         assert_eq!(count_sentences("Hello world.This is it."), 2);
@@ -1089,6 +1216,13 @@ mod tests {
         assert_eq!(count_sentences("Visit example.com. It is good"), 2);
         assert_eq!(count_sentences(""), 0);
         assert_eq!(count_sentences("..."), 1);
+        assert_eq!(count_sentences("Tires by BFGoodrich\u{ae}. Season: All."), 2);
+        assert_eq!(count_sentences("the p-n-s. the end"), 1);
+        assert_eq!(count_sentences("It was 0 \u{b0}C. And then -12\u{a0}\u{b0}C."), 2);
+        assert_eq!(count_sentences("Visit St.Lucia. Now"), 2);
+        assert_eq!(count_sentences("Bio\u{2605}Born here.\u{2605} Much more"), 2);
+        assert_eq!(count_sentences("KOMMUNISMI??!!\u{262d}\u{262d})"), 2);
+        assert_eq!(count_sentences("\u{c800}\u{d76c}.\u{c544}\u{ac00}\u{b294} x"), 1);
     }
 
     proptest::proptest! {
