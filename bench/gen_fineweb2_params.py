@@ -28,6 +28,7 @@ ISO1 = {
     "de": "deu_Latn", "el": "ell_Grek", "es": "spa_Latn", "fa": "fas_Arab", "fi": "fin_Latn",
     "fr": "fra_Latn", "he": "heb_Hebr", "hu": "hun_Latn", "id": "ind_Latn", "it": "ita_Latn",
     "ja": "jpn_Jpan", "ko": "kor_Hang", "nl": "nld_Latn", "pl": "pol_Latn", "pt": "por_Latn",
+    "hi": "hin_Deva", "no": "nob_Latn", "sk": "slk_Latn", "th": "tha_Thai",
     "ro": "ron_Latn", "ru": "rus_Cyrl", "sv": "swe_Latn", "uk": "ukr_Cyrl", "vi": "vie_Latn",
     "zh": "cmn_Hani",
 }

@@ -21,7 +21,7 @@
 //! - The C4 filters are not applied in FineWeb-2.
 //!
 //! Keys are fastText lid.176 labels (ISO 639-1); Chinese maps to `cmn_Hani`, Arabic to `arb_Arab`,
-//! Persian to `fas_Arab`. English has no entry: `params("en")` is `None` and datatrove's / FineWeb's
+//! Persian to `fas_Arab`, Norwegian to `nob_Latn`. English has no entry: `params("en")` is `None` and datatrove's / FineWeb's
 //! English defaults apply.
 
 /// Thresholds of one language for the quality filters. `None` = the rule is disabled for it.
@@ -303,6 +303,26 @@ static TABLE: &[LanguageParams] = &[
         char_duplicates_ratio: Some(0.1),
         new_line_ratio: Some(0.126),
     },
+    // configs/hin_Deva.yml @ 05e6729
+    LanguageParams {
+        language: "hi",
+        language_score: 0.692,
+        stop_words: &["के", "में", "है", "की", "और", "से", "का", "को", "एक", "हैं", "पर"],
+        min_stop_words: Some(2),
+        min_avg_word_length: Some(2.0),
+        max_avg_word_length: Some(21.0),
+        max_non_alpha_words_ratio: Some(0.837),
+        dup_line_frac: Some(0.206),
+        dup_para_frac: None,
+        dup_para_char_frac: None,
+        dup_line_char_frac: None,
+        top_n_grams: &[(2, 0.208), (3, 0.198), (4, 0.161)],
+        dup_n_grams: &[(5, 0.135), (6, 0.125), (7, 0.116), (8, 0.108), (9, 0.099), (10, 0.09)],
+        line_punct_thr: Some(0.091),
+        short_line_thr: None,
+        char_duplicates_ratio: Some(0.1),
+        new_line_ratio: Some(0.316),
+    },
     // configs/hun_Latn.yml @ 05e6729
     LanguageParams {
         language: "hu",
@@ -423,6 +443,26 @@ static TABLE: &[LanguageParams] = &[
         char_duplicates_ratio: Some(0.1),
         new_line_ratio: Some(0.154),
     },
+    // configs/nob_Latn.yml @ d331bee
+    LanguageParams {
+        language: "no",
+        language_score: 0.813,
+        stop_words: &["i", "og", "av", "som", "en", "er", "til", "på", "for", "ble", "med", "den", "det", "var", "han", "de", "å", "fra"],
+        min_stop_words: Some(2),
+        min_avg_word_length: Some(3.0),
+        max_avg_word_length: Some(12.0),
+        max_non_alpha_words_ratio: Some(0.783),
+        dup_line_frac: Some(0.283),
+        dup_para_frac: None,
+        dup_para_char_frac: None,
+        dup_line_char_frac: None,
+        top_n_grams: &[(2, 0.204), (3, 0.175), (4, 0.15)],
+        dup_n_grams: &[(5, 0.146), (6, 0.139), (7, 0.128), (8, 0.119), (9, 0.11), (10, 0.099)],
+        line_punct_thr: Some(0.107),
+        short_line_thr: None,
+        char_duplicates_ratio: Some(0.1),
+        new_line_ratio: Some(0.167),
+    },
     // configs/pol_Latn.yml @ d331bee
     LanguageParams {
         language: "pl",
@@ -503,6 +543,26 @@ static TABLE: &[LanguageParams] = &[
         char_duplicates_ratio: Some(0.1),
         new_line_ratio: Some(0.139),
     },
+    // configs/slk_Latn.yml @ 05e6729
+    LanguageParams {
+        language: "sk",
+        language_score: 0.667,
+        stop_words: &["v", "a", "na", "sa", "je", "z", "roku", "s"],
+        min_stop_words: Some(2),
+        min_avg_word_length: Some(2.0),
+        max_avg_word_length: Some(11.0),
+        max_non_alpha_words_ratio: Some(0.752),
+        dup_line_frac: Some(0.319),
+        dup_para_frac: None,
+        dup_para_char_frac: None,
+        dup_line_char_frac: None,
+        top_n_grams: &[(2, 0.316), (3, 0.218), (4, 0.171)],
+        dup_n_grams: &[(5, 0.176), (6, 0.165), (7, 0.152), (8, 0.14), (9, 0.127), (10, 0.115)],
+        line_punct_thr: Some(0.0),
+        short_line_thr: None,
+        char_duplicates_ratio: Some(0.1),
+        new_line_ratio: Some(0.214),
+    },
     // configs/swe_Latn.yml @ 05e6729
     LanguageParams {
         language: "sv",
@@ -522,6 +582,26 @@ static TABLE: &[LanguageParams] = &[
         short_line_thr: None,
         char_duplicates_ratio: Some(0.1),
         new_line_ratio: Some(0.135),
+    },
+    // configs/tha_Thai.yml @ 05e6729
+    LanguageParams {
+        language: "th",
+        language_score: 0.9,
+        stop_words: &["ใน", "ที่", "และ", "ของ", "เป็น", "มี", "การ", "ได้"],
+        min_stop_words: Some(2),
+        min_avg_word_length: Some(2.0),
+        max_avg_word_length: Some(10.0),
+        max_non_alpha_words_ratio: Some(0.9),
+        dup_line_frac: Some(0.349),
+        dup_para_frac: None,
+        dup_para_char_frac: None,
+        dup_line_char_frac: None,
+        top_n_grams: &[(2, 0.221), (3, 0.197), (4, 0.162)],
+        dup_n_grams: &[(5, 0.185), (6, 0.168), (7, 0.152), (8, 0.137), (9, 0.124), (10, 0.111)],
+        line_punct_thr: Some(0.0),
+        short_line_thr: None,
+        char_duplicates_ratio: Some(0.1),
+        new_line_ratio: Some(0.153),
     },
     // configs/ukr_Cyrl.yml @ d331bee
     LanguageParams {
