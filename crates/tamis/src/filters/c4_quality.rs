@@ -511,7 +511,33 @@ const SPECIAL_CASES: &[&str] = &[
     "vs.", "ä.", "ö.", "ü.",
 ];
 
+/// spaCy English exceptions that start with punctuation (emoticons, `'s`, `’cause` …): kept whole.
+#[rustfmt::skip]
+const PUNCT_SPECIAL_CASES: &[&str] = &[
+    "'", "''", "'Cause", "'Cos", "'Coz", "'Cuz", "'S", "'bout", "'cause", "'cos", "'coz", "'cuz", "'d", "'em",
+    "'ll", "'nuff", "'re", "'s", "(*_*)", "(-8", "(-:", "(-;", "(-_-)", "(._.)", "(:", "(;", "(=", "(>_<)",
+    "(^_^)", "(o:", "(¬_¬)", "(ಠ_ಠ)", "(\u{256f}°\u{25a1}°\u{ff09}\u{256f}\u{fe35}\u{253b}\u{2501}\u{253b}",
+    ")-:", "):", "-_-", "-__-", "._.", ":'(", ":')", ":'-(", ":'-)", ":(", ":((", ":(((", ":()", ":)", ":))",
+    ":)))", ":*", ":-(", ":-((", ":-(((", ":-)", ":-))", ":-)))", ":-*", ":-/", ":-0", ":-3", ":->", ":-D",
+    ":-O", ":-P", ":-X", ":-]", ":-o", ":-p", ":-x", ":-|", ":-}", ":/", ":0", ":1", ":3", ":>", ":D", ":O",
+    ":P", ":X", ":]", ":o", ":o)", ":p", ":x", ":|", ":}", ":\u{2019}(", ":\u{2019})", ":\u{2019}-(",
+    ":\u{2019}-)", ";)", ";-)", ";-D", ";D", ";_;", "<.<", "</3", "<3", "<33", "<333", "<space>", "=(", "=)",
+    "=/", "=3", "=D", "=[", "=]", "=|", ">.<", ">.>", ">:(", ">:o", "><(((*>", "@_@", "[-:", "[:", "[=",
+    "\\\")", "\\n", "\\t", "]=", "^_^", "^__^", "^___^", "¯\\(ツ)/¯", "\u{2014}", "\u{2018}S", "\u{2018}s",
+    "\u{2019}", "\u{2019}Cause", "\u{2019}Cos", "\u{2019}Coz", "\u{2019}Cuz", "\u{2019}S", "\u{2019}bout",
+    "\u{2019}cause", "\u{2019}cos", "\u{2019}coz", "\u{2019}cuz", "\u{2019}d", "\u{2019}em", "\u{2019}ll",
+    "\u{2019}nuff", "\u{2019}re", "\u{2019}s", "\u{2019}\u{2019}",
+];
+
 fn is_special(s: &str) -> bool {
+    let Some(first) = s.chars().next() else { return false };
+    // Every entry either contains a '.' or starts with a non-alphanumeric character.
+    if first.is_alphanumeric() && !s.contains('.') {
+        return false;
+    }
+    if !first.is_alphanumeric() && PUNCT_SPECIAL_CASES.contains(&s) {
+        return true;
+    }
     let b = s.as_bytes();
     // Single lower-case ASCII letter + "." (`a.` … `z.`).
     if b.len() == 2 && b[0].is_ascii_lowercase() && b[1] == b'.' {
@@ -1218,6 +1244,11 @@ mod tests {
         assert_eq!(count_sentences("..."), 1);
         assert_eq!(count_sentences("Tires by BFGoodrich\u{ae}. Season: All."), 2);
         assert_eq!(count_sentences("the p-n-s. the end"), 1);
+        assert_eq!(count_sentences("It is why. :-D They did."), 2);
+        assert_eq!(
+            sentence_pieces("It is why. :-D They did. Then"),
+            vec!["It is why.", " :-D They did.", " Then"]
+        );
         assert_eq!(count_sentences("It was 0 \u{b0}C. And then -12\u{a0}\u{b0}C."), 2);
         assert_eq!(count_sentences("Visit St.Lucia. Now"), 2);
         assert_eq!(count_sentences("Bio\u{2605}Born here.\u{2605} Much more"), 2);
