@@ -9,7 +9,7 @@ Needs the bench venv with datatrove 0.10.1 and spaCy (`pip install spacy`), and 
 (`cargo build --release -p tamis-cli`).
 
 usage: bench/.venv/bin/python bench/c4_parity.py [--tamis target/release/tamis] [--work /tmp/c4_parity]
-       [--max-docs N] [--show N] [--sentences]
+       [--max-docs N] [--show N] [--sentences] [--all-langs [--stride N]]
 
 --sentences: compare with split_paragraph=False (the "lines" are the text's spaCy sentences).
 """
@@ -43,12 +43,12 @@ type = "c4_quality"
 """
 
 
-def load_docs(max_docs):
+def load_docs(max_docs, all_langs=False, stride=1):
     docs = []
     with lzma.open(HPLT, "rt", encoding="utf-8") as f:
         for i, line in enumerate(f):
             r = json.loads(line)
-            if r.get("lang") == "eng_Latn":
+            if (all_langs and i % stride == 0) or r.get("lang") == "eng_Latn":
                 docs.append((f"hplt-{i}", r["text"]))
     for path in sorted(glob.glob(CC)):
         with gzip.open(path, "rt", encoding="utf-8") as f:
@@ -103,11 +103,13 @@ def main():
     ap.add_argument("--max-docs", type=int, default=0)
     ap.add_argument("--show", type=int, default=20)
     ap.add_argument("--sentences", action="store_true")
+    ap.add_argument("--all-langs", action="store_true", help="HPLT documents of every language, not only eng_Latn")
+    ap.add_argument("--stride", type=int, default=1, help="with --all-langs: every Nth HPLT document (+ all eng_Latn)")
     a = ap.parse_args()
     work = Path(a.work)
     work.mkdir(parents=True, exist_ok=True)
 
-    docs = load_docs(a.max_docs)
+    docs = load_docs(a.max_docs, a.all_langs, a.stride)
     inp = work / "input.jsonl"
     with open(inp, "w", encoding="utf-8") as fh:
         for i, t in docs:
@@ -151,7 +153,7 @@ def main():
         else:
             sent_bad.append((i, ds, ts))
 
-    print(f"documents: {n} (HPLT v2 eng_Latn + cc-text-samples)")
+    print(f"documents: {n} (HPLT v2 {'all languages' if a.all_langs else 'eng_Latn'} + cc-text-samples)")
     print(f"verdict agreement: {verdict_ok}/{n} = {100 * verdict_ok / n:.2f} %")
     print(f"text agreement (both kept): {text_ok}/{both_kept} = {100 * text_ok / max(both_kept, 1):.2f} %")
     if not a.sentences:

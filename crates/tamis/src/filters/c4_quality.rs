@@ -529,6 +529,18 @@ const PUNCT_SPECIAL_CASES: &[&str] = &[
     "\u{2019}nuff", "\u{2019}re", "\u{2019}s", "\u{2019}\u{2019}",
 ];
 
+/// spaCy English exceptions split into several tokens whose last one (`m`, `d`, `s`, `a`) joins a
+/// following `.` into a single-letter exception (`whats.` -> `what`, `s.`): no sentence-final token.
+#[rustfmt::skip]
+const DOT_JOINING_CONTRACTIONS: &[&str] = &[
+    "Hed", "Hes", "Howd", "Hows", "I'ma", "Im", "Ima", "Itd", "I\u{2019}ma", "Shes", "Thatd", "Thats",
+    "Thered", "Theres", "Thesed", "Theyd", "Thisd", "Thiss", "Thosed", "Wed", "Whatd", "Whats", "Whend",
+    "Whens", "Whered", "Wheres", "Whod", "Whos", "Whyd", "Whys", "Youd", "hed", "hes", "howd", "hows", "i'ma",
+    "id", "im", "ima", "itd", "i\u{2019}ma", "shes", "thatd", "thats", "thered", "theres", "thesed", "theyd",
+    "thisd", "thiss", "thosed", "wed", "whatd", "whats", "whend", "whens", "whered", "wheres", "whod", "whos",
+    "whyd", "whys", "youd",
+];
+
 fn is_special(s: &str) -> bool {
     let Some(first) = s.chars().next() else { return false };
     // Every entry either contains a '.' or starts with a non-alphanumeric character.
@@ -949,7 +961,7 @@ fn tokenize_chunk(s: &str, emit: &mut impl FnMut(usize, usize)) {
     while k < tokens.len() {
         let (a, b) = tokens[k];
         if let Some(&(c, d)) = tokens.get(k + 1) {
-            if &s[c..d] == "." && c == b && is_special(&s[a..d]) {
+            if &s[c..d] == "." && c == b && (is_special(&s[a..d]) || DOT_JOINING_CONTRACTIONS.contains(&&s[a..b])) {
                 emit(a, d);
                 k += 2;
                 continue;
@@ -1245,6 +1257,8 @@ mod tests {
         assert_eq!(count_sentences("Tires by BFGoodrich\u{ae}. Season: All."), 2);
         assert_eq!(count_sentences("the p-n-s. the end"), 1);
         assert_eq!(count_sentences("It is why. :-D They did."), 2);
+        assert_eq!(count_sentences("I know whats. Then we go"), 1);
+        assert_eq!(count_sentences("apartmana itd.) a"), 1);
         assert_eq!(
             sentence_pieces("It is why. :-D They did. Then"),
             vec!["It is why.", " :-D They did.", " Then"]
