@@ -741,6 +741,18 @@ fn find_prefix(s: &str) -> usize {
     0
 }
 
+/// spaCy `UNITS` (`char_classes.py`, verbatim, including its `тбكم`), split off after a digit.
+#[rustfmt::skip]
+const UNITS: &[&str] = &[
+    "km", "km²", "km³", "m", "m²", "m³", "dm", "dm²", "dm³", "cm", "cm²", "cm³", "mm", "mm²", "mm³", "ha",
+    "µm", "nm", "yd", "in", "ft", "kg", "g", "mg", "µg", "t", "lb", "oz", "m/s", "km/h", "kmh", "mph", "hPa",
+    "Pa", "mbar", "mb", "MB", "kb", "KB", "gb", "GB", "tb", "TB", "T", "G", "M", "K", "%", "км", "км²", "км³",
+    "м", "м²", "м³", "дм", "дм²", "дм³", "см", "см²", "см³", "мм", "мм²", "мм³", "нм", "кг", "г", "мг", "м/с",
+    "км/ч", "кПа", "Па", "мбар", "Кб", "КБ", "кб", "Мб", "МБ", "мб", "Гб", "ГБ", "гб", "Тб", "ТБ", "тбكم",
+    "كم²", "كم³", "م", "م²", "م³", "سم", "سم²", "سم³", "مم", "مم²", "مم³", "كم", "غرام", "جرام", "جم", "كغ",
+    "ملغ", "كوب", "اكواب",
+];
+
 /// Length in bytes of the suffix spaCy's English suffix rules find at the end of `s` (0 if none).
 fn find_suffix(s: &str) -> usize {
     let dots = s.bytes().rev().take_while(|&b| b == b'.').count();
@@ -758,6 +770,20 @@ fn find_suffix(s: &str) -> usize {
     let mut rev = s.chars().rev();
     let Some(last) = rev.next() else { return 0 };
     if is_spacy_punct(last) || is_quote(last) || is_icon(last) || last == '\u{2014}' || last == '\u{2013}' {
+        return last.len_utf8();
+    }
+    // `(?<=[0-9])(?:units)$`, `(?<=[0-9])\+$`, `(?<=[0-9])(?:currency)$`: the longest such ending.
+    let has_digit = s.bytes().any(|b| b.is_ascii_digit());
+    let unit = UNITS
+        .iter()
+        .filter(|_| has_digit)
+        .filter(|u| s.ends_with(**u) && s[..s.len() - u.len()].ends_with(|c: char| c.is_ascii_digit()))
+        .map(|u| u.len())
+        .max();
+    if let Some(n) = unit {
+        return n;
+    }
+    if (last == '+' || is_currency(last)) && s[..s.len() - last.len_utf8()].ends_with(|c: char| c.is_ascii_digit()) {
         return last.len_utf8();
     }
     if last == '.' {
@@ -1258,6 +1284,8 @@ mod tests {
         assert_eq!(count_sentences("the p-n-s. the end"), 1);
         assert_eq!(count_sentences("It is why. :-D They did."), 2);
         assert_eq!(count_sentences("I know whats. Then we go"), 1);
+        assert_eq!(count_sentences("po 150m. Vynikajuci"), 1);
+        assert_eq!(count_sentences("mínimo 118km/h. Then"), 2);
         assert_eq!(count_sentences("apartmana itd.) a"), 1);
         assert_eq!(
             sentence_pieces("It is why. :-D They did. Then"),
