@@ -1,12 +1,121 @@
-//! STUB: C4Quality (datatrove parity) — to be implemented.
+//! C4 quality rules, as datatrove's `C4QualityFilter` applies them (datatrove 0.10.1,
+//! `pipeline/filters/c4_filters.py`).
+//!
+//! The stage **rewrites** the text: it splits it into lines (Python `str.splitlines()`), strips each
+//! line (Python `str.strip()`), and removes the lines that break a line rule; the kept lines (with
+//! citations removed) are joined with `"\n"` and the result stripped. It **drops** the document if a
+//! kept-so-far line contains "lorem ipsum" or `{`, or if the kept lines hold fewer than
+//! `min_num_sentences` sentences.
+//!
+//! Line rules, in datatrove's order (the first that applies names the reason):
+//! 1. a whitespace-separated word longer than `max_word_length` characters → `too_long_word`;
+//! 2. (citations `[12]`, `[edit]`, `[citation needed]` are then removed from the line);
+//! 3. no terminal punctuation (`. ? ! " '`, and not `...`) → `no_terminal_punc` (off by default here);
+//! 4. fewer than `min_words_per_line` words (counted *before* citation removal) → `too_few_words`;
+//! 5. "lorem ipsum" (case-insensitive) → the document is dropped: `lorem_ipsum`;
+//! 6. "javascript" (case-insensitive) → `javascript`;
+//! 7. `{` → the document is dropped: `curly_bracket`;
+//! 8. a cookie/terms phrase (case-insensitive) → `policy`.
+//!
+//! Sentences are counted as datatrove does with spaCy: `spacy.blank(lang)` + the rule-based
+//! `sentencizer`. The sentencizer starts a new sentence at the first token that is neither
+//! punctuation (every char in Unicode category P) nor one of its sentence-final characters, after a
+//! token that *is* one of its sentence-final characters (`.`, `!`, `?`, `。`, …). Here the spaCy
+//! English tokenizer is approximated (whitespace split, prefix/suffix/infix rules for the characters
+//! that matter, the English abbreviation exceptions such as `Mr.` and `e.g.`); the `language` field
+//! is recorded but the English rules are used for every language.
+//!
+//! Default difference from datatrove: `filter_no_terminal_punct` is **false**, as FineWeb ran it
+//! (`C4QualityFilter(filter_no_terminal_punct=False)`); datatrove's own default is true.
+//!
+//! Removed lines are recorded in `metadata.removed_lines` as `{"line", "reason": "c4_quality.<reason>"}`
+//! when the document is kept; with `record_signals`, counts go to `metadata.signals.c4_quality`.
 
-use crate::document::Document;
+use crate::document::{Body, Document};
 use crate::stage::{Stage, StageError, Verdict};
+use regex::Regex;
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::sync::OnceLock;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+mod spacy_tables;
+
+/// Line reason: a word longer than `max_word_length`.
+pub const TOO_LONG_WORD: &str = "too_long_word";
+/// Line reason: no terminal punctuation (only with `filter_no_terminal_punct`).
+pub const NO_TERMINAL_PUNC: &str = "no_terminal_punc";
+/// Line reason: fewer than `min_words_per_line` words.
+pub const TOO_FEW_WORDS: &str = "too_few_words";
+/// Line reason: mentions "javascript".
+pub const JAVASCRIPT: &str = "javascript";
+/// Line reason: a terms-of-use / cookie phrase.
+pub const POLICY: &str = "policy";
+/// Document reason: "lorem ipsum" in a line.
+pub const LOREM_IPSUM: &str = "lorem_ipsum";
+/// Document reason: a `{` in a line.
+pub const CURLY_BRACKET: &str = "curly_bracket";
+/// Document reason: fewer than `min_num_sentences` sentences in the kept lines.
+pub const TOO_FEW_SENTENCES: &str = "too_few_sentences";
+
+const STAGE: &str = "c4_quality";
+
+/// datatrove's `POLICY_SUBSTRINGS`.
+const POLICY_SUBSTRINGS: [&str; 6] = [
+    "terms of use",
+    "privacy policy",
+    "cookie policy",
+    "uses cookies",
+    "use of cookies",
+    "use cookies",
+];
+
+/// datatrove's `C4QualityFilter` parameters, with its defaults except `filter_no_terminal_punct`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct C4QualityConfig {}
+pub struct C4QualityConfig {
+    /// true: lines are `str.splitlines()`; false: the text's sentences are the "lines" (joined with " ").
+    pub split_paragraph: bool,
+    /// Remove `[1]`, `[edit]`, `[citation needed]` from kept lines.
+    pub remove_citations: bool,
+    /// Remove lines not ending in `. ? ! " '` (or ending in `...`). Default **false** (FineWeb's
+    /// setting; datatrove's default is true).
+    pub filter_no_terminal_punct: bool,
+    /// Drop documents whose kept lines hold fewer sentences; -1 disables.
+    pub min_num_sentences: i64,
+    /// Remove lines with fewer whitespace-separated words; -1 disables.
+    pub min_words_per_line: i64,
+    /// Remove lines with a longer word (characters); -1 disables.
+    pub max_word_length: i64,
+    /// Drop documents with "lorem ipsum".
+    pub filter_lorem_ipsum: bool,
+    /// Remove lines with "javascript".
+    pub filter_javascript: bool,
+    /// Drop documents with `{`.
+    pub filter_curly_bracket: bool,
+    /// Remove lines with cookie / terms-of-use phrases.
+    pub filter_policy: bool,
+    /// Language of the text (datatrove picks the sentence splitter with it; here English rules are used).
+    pub language: String,
+}
+
+impl Default for C4QualityConfig {
+    fn default() -> Self {
+        C4QualityConfig {
+            split_paragraph: true,
+            remove_citations: true,
+            filter_no_terminal_punct: false,
+            min_num_sentences: 5,
+            min_words_per_line: 3,
+            max_word_length: 1000,
+            filter_lorem_ipsum: true,
+            filter_javascript: true,
+            filter_curly_bracket: true,
+            filter_policy: true,
+            language: "en".into(),
+        }
+    }
+}
 
 impl C4QualityConfig {
     pub fn example() -> Self {
@@ -15,9 +124,7 @@ impl C4QualityConfig {
 }
 
 pub struct C4Quality {
-    #[expect(dead_code, reason = "stub")]
     record_signals: bool,
-    #[expect(dead_code, reason = "stub")]
     config: C4QualityConfig,
 }
 
@@ -28,8 +135,1178 @@ impl C4Quality {
     }
 }
 
+/// What the line rules decide for one stripped line.
+enum LineOutcome<'a> {
+    /// Keep the line (citations removed).
+    Keep(Cow<'a, str>),
+    /// Remove the line, with its reason.
+    Remove(&'static str),
+    /// Drop the whole document, with its reason.
+    DropDocument(&'static str),
+}
+
+/// datatrove's per-line loop body, for a line already stripped.
+fn judge_line<'a>(line: &'a str, c: &C4QualityConfig) -> LineOutcome<'a> {
+    let n_words = line.split(is_py_space).filter(|w| !w.is_empty()).count();
+    if c.max_word_length != -1 {
+        let too_long = line
+            .split(is_py_space)
+            .any(|w| i64::try_from(w.chars().count()).unwrap_or(i64::MAX) > c.max_word_length);
+        if too_long {
+            return LineOutcome::Remove(TOO_LONG_WORD);
+        }
+    }
+    let line: Cow<'a, str> = if c.remove_citations {
+        remove_citations(line)
+    } else {
+        Cow::Borrowed(line)
+    };
+    if c.filter_no_terminal_punct {
+        let ends = line.ends_with(['.', '?', '!', '"', '\'']);
+        if !ends || line.ends_with("...") {
+            return LineOutcome::Remove(NO_TERMINAL_PUNC);
+        }
+    }
+    if i64::try_from(n_words).unwrap_or(i64::MAX) < c.min_words_per_line {
+        return LineOutcome::Remove(TOO_FEW_WORDS);
+    }
+    let needs_lower = c.filter_lorem_ipsum || c.filter_javascript || c.filter_policy;
+    let lower = if needs_lower {
+        line.to_lowercase()
+    } else {
+        String::new()
+    };
+    if c.filter_lorem_ipsum && lower.contains("lorem ipsum") {
+        return LineOutcome::DropDocument(LOREM_IPSUM);
+    }
+    if c.filter_javascript && lower.contains("javascript") {
+        return LineOutcome::Remove(JAVASCRIPT);
+    }
+    if c.filter_curly_bracket && line.contains('{') {
+        return LineOutcome::DropDocument(CURLY_BRACKET);
+    }
+    if c.filter_policy && POLICY_SUBSTRINGS.iter().any(|p| lower.contains(p)) {
+        return LineOutcome::Remove(POLICY);
+    }
+    LineOutcome::Keep(line)
+}
+
+/// The reason the C4 line rules would remove this (already stripped) line, or None.
+/// Only line rules are reported: a line that would make datatrove drop the whole document
+/// (`lorem_ipsum`, `curly_bracket`) yields None here unless an earlier line rule applies.
+pub fn c4_line_reason(line: &str, config: &C4QualityConfig) -> Option<&'static str> {
+    match judge_line(line, config) {
+        LineOutcome::Remove(reason) => Some(reason),
+        LineOutcome::Keep(_) | LineOutcome::DropDocument(_) => None,
+    }
+}
+
+fn citation_regex() -> Option<&'static Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"\[\d*\]|\[edit\]|\[citation needed\]").ok())
+        .as_ref()
+}
+
+/// Remove Wikipedia-style citations (`[12]`, `[]`, `[edit]`, `[citation needed]`), as datatrove's
+/// `CITATION_REGEX.sub("", line)` (`\d` = Unicode decimal digits, as in Python).
+pub fn remove_citations(line: &str) -> Cow<'_, str> {
+    if !line.contains('[') {
+        return Cow::Borrowed(line);
+    }
+    match citation_regex() {
+        Some(re) => re.replace_all(line, ""),
+        None => Cow::Borrowed(line),
+    }
+}
+
 impl Stage for C4Quality {
-    fn process(&self, _doc: &mut Document) -> Result<Verdict, StageError> {
-        Ok(Verdict::Keep)
+    fn process(&self, doc: &mut Document) -> Result<Verdict, StageError> {
+        // Raw payloads (HTML before extraction) are not text yet: they pass.
+        let Some(text) = doc.text() else {
+            return Ok(Verdict::Keep);
+        };
+        let c = &self.config;
+        let lines: Vec<&str> = if c.split_paragraph {
+            py_splitlines(text)
+        } else {
+            sentence_pieces(text)
+        };
+        let mut kept: Vec<Cow<'_, str>> = Vec::new();
+        let mut removed: Vec<(&str, &'static str)> = Vec::new();
+        let mut sentences: u64 = 0;
+        let mut drop_reason = None;
+        for raw in &lines {
+            let line = py_strip(raw);
+            match judge_line(line, c) {
+                LineOutcome::Remove(reason) => removed.push((line, reason)),
+                LineOutcome::DropDocument(reason) => {
+                    drop_reason = Some(reason);
+                    break;
+                }
+                LineOutcome::Keep(clean) => {
+                    if c.min_num_sentences != -1 {
+                        sentences += if c.split_paragraph {
+                            count_sentences(&clean) as u64
+                        } else {
+                            1
+                        };
+                    }
+                    kept.push(clean);
+                }
+            }
+        }
+        if drop_reason.is_none() && i64::try_from(sentences).unwrap_or(i64::MAX) < c.min_num_sentences {
+            drop_reason = Some(TOO_FEW_SENTENCES);
+        }
+        let lines_total = lines.len();
+        let (n_kept, n_removed) = (kept.len(), removed.len());
+        // datatrove always rewrites a kept document: stripped lines, citations removed, "\n"-joined.
+        let new_text = match drop_reason {
+            Some(_) => None,
+            None => {
+                let sep = if c.split_paragraph { "\n" } else { " " };
+                Some(py_strip(&kept.join(sep)).to_string())
+            }
+        };
+        let removed_records: Vec<Value> = if drop_reason.is_none() {
+            removed
+                .iter()
+                .map(|(line, reason)| {
+                    let mut o = Map::new();
+                    o.insert("line".into(), Value::from(*line));
+                    o.insert("reason".into(), Value::from(format!("{STAGE}.{reason}")));
+                    Value::Object(o)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        if let Some(t) = new_text {
+            doc.body = Body::Text(t);
+        }
+        if !removed_records.is_empty() {
+            let entry = doc
+                .metadata
+                .entry("removed_lines")
+                .or_insert_with(|| Value::Array(Vec::new()));
+            if let Value::Array(a) = entry {
+                a.extend(removed_records);
+            }
+        }
+        if self.record_signals {
+            let mut s = Map::new();
+            s.insert("lines".into(), Value::from(lines_total as u64));
+            s.insert("lines_kept".into(), Value::from(n_kept as u64));
+            s.insert("lines_removed".into(), Value::from(n_removed as u64));
+            s.insert("sentences".into(), Value::from(sentences));
+            let signals = doc
+                .metadata
+                .entry("signals")
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(o) = signals {
+                o.insert(STAGE.into(), Value::Object(s));
+            }
+        }
+        Ok(match drop_reason {
+            Some(r) => Verdict::Drop(r),
+            None => Verdict::Keep,
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Python string semantics
+
+/// Python's `str.isspace()` for one character: Unicode White_Space plus U+001C..U+001F.
+pub(crate) fn is_py_space(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+/// Python's `str.strip()` (no argument).
+pub(crate) fn py_strip(s: &str) -> &str {
+    s.trim_matches(is_py_space)
+}
+
+/// Python's line-boundary characters for `str.splitlines()` (`\r\n` is handled as one boundary).
+fn is_py_line_break(c: char) -> bool {
+    matches!(
+        c,
+        '\n' | '\r' | '\u{0b}' | '\u{0c}' | '\u{1c}' | '\u{1d}' | '\u{1e}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+    )
+}
+
+/// Python's `str.splitlines()` (without `keepends`): no trailing empty line.
+pub(crate) fn py_splitlines(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut it = s.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        if is_py_line_break(c) {
+            out.push(&s[start..i]);
+            let mut end = i + c.len_utf8();
+            if c == '\r' {
+                if let Some(&(j, '\n')) = it.peek() {
+                    end = j + 1;
+                    it.next();
+                }
+            }
+            start = end;
+        }
+    }
+    if start < s.len() {
+        out.push(&s[start..]);
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sentences: spaCy's rule-based sentencizer over an approximation of spaCy's English tokenizer.
+
+/// spaCy `Sentencizer.default_punct_chars` (spaCy 3.8, `pipeline/sentencizer.pyx`).
+const SENTENCE_PUNCT: &[char] = &[
+    '!',
+    '.',
+    '?',
+    '\u{589}',
+    '\u{61f}',
+    '\u{6d4}',
+    '\u{700}',
+    '\u{701}',
+    '\u{702}',
+    '\u{7f9}',
+    '\u{964}',
+    '\u{965}',
+    '\u{104a}',
+    '\u{104b}',
+    '\u{1362}',
+    '\u{1367}',
+    '\u{1368}',
+    '\u{166e}',
+    '\u{1735}',
+    '\u{1736}',
+    '\u{1803}',
+    '\u{1809}',
+    '\u{1944}',
+    '\u{1945}',
+    '\u{1aa8}',
+    '\u{1aa9}',
+    '\u{1aaa}',
+    '\u{1aab}',
+    '\u{1b5a}',
+    '\u{1b5b}',
+    '\u{1b5e}',
+    '\u{1b5f}',
+    '\u{1c3b}',
+    '\u{1c3c}',
+    '\u{1c7e}',
+    '\u{1c7f}',
+    '\u{203c}',
+    '\u{203d}',
+    '\u{2047}',
+    '\u{2048}',
+    '\u{2049}',
+    '\u{2e2e}',
+    '\u{2e3c}',
+    '\u{a4ff}',
+    '\u{a60e}',
+    '\u{a60f}',
+    '\u{a6f3}',
+    '\u{a6f7}',
+    '\u{a876}',
+    '\u{a877}',
+    '\u{a8ce}',
+    '\u{a8cf}',
+    '\u{a92f}',
+    '\u{a9c8}',
+    '\u{a9c9}',
+    '\u{aa5d}',
+    '\u{aa5e}',
+    '\u{aa5f}',
+    '\u{aaf0}',
+    '\u{aaf1}',
+    '\u{abeb}',
+    '\u{fe52}',
+    '\u{fe56}',
+    '\u{fe57}',
+    '\u{ff01}',
+    '\u{ff0e}',
+    '\u{ff1f}',
+    '\u{10a56}',
+    '\u{10a57}',
+    '\u{11047}',
+    '\u{11048}',
+    '\u{110be}',
+    '\u{110bf}',
+    '\u{110c0}',
+    '\u{110c1}',
+    '\u{11141}',
+    '\u{11142}',
+    '\u{11143}',
+    '\u{111c5}',
+    '\u{111c6}',
+    '\u{111cd}',
+    '\u{111de}',
+    '\u{111df}',
+    '\u{11238}',
+    '\u{11239}',
+    '\u{1123b}',
+    '\u{1123c}',
+    '\u{112a9}',
+    '\u{1144b}',
+    '\u{1144c}',
+    '\u{115c2}',
+    '\u{115c3}',
+    '\u{115c9}',
+    '\u{115ca}',
+    '\u{115cb}',
+    '\u{115cc}',
+    '\u{115cd}',
+    '\u{115ce}',
+    '\u{115cf}',
+    '\u{115d0}',
+    '\u{115d1}',
+    '\u{115d2}',
+    '\u{115d3}',
+    '\u{115d4}',
+    '\u{115d5}',
+    '\u{115d6}',
+    '\u{115d7}',
+    '\u{11641}',
+    '\u{11642}',
+    '\u{1173c}',
+    '\u{1173d}',
+    '\u{1173e}',
+    '\u{11a42}',
+    '\u{11a43}',
+    '\u{11a9b}',
+    '\u{11a9c}',
+    '\u{11c41}',
+    '\u{11c42}',
+    '\u{16a6e}',
+    '\u{16a6f}',
+    '\u{16af5}',
+    '\u{16b37}',
+    '\u{16b38}',
+    '\u{16b44}',
+    '\u{1bc9f}',
+    '\u{1da88}',
+    '\u{ff61}',
+    '\u{3002}',
+];
+
+fn is_sentence_punct(c: char) -> bool {
+    SENTENCE_PUNCT.contains(&c)
+}
+
+/// spaCy English tokenizer exceptions that contain a sentence-final character and stay one token
+/// (`Mr.`, `e.g.`, single letters + `.`, US state abbreviations, emoticons, `10a.m.` …).
+const SPECIAL_CASES: &[&str] = &[
+    "(._.)", "._.", "0.0", "0.o", "<.<", ">.<", ">.>", "Adm.", "Ak.", "Ala.", "Apr.", "Ariz.", "Ark.", "Aug.", "Bros.",
+    "Calif.", "Co.", "Colo.", "Conn.", "Corp.", "D.C.", "Dec.", "Del.", "Dr.", "E.G.", "E.g.", "Feb.", "Fla.", "Ga.",
+    "Gen.", "Gov.", "I.E.", "I.e.", "Ia.", "Id.", "Ill.", "Inc.", "Ind.", "Jan.", "Jr.", "Jul.", "Jun.", "Kan.",
+    "Kans.", "Ky.", "La.", "Ltd.", "Mar.", "Mass.", "Md.", "Messrs.", "Mich.", "Minn.", "Miss.", "Mo.", "Mont.", "Mr.",
+    "Mrs.", "Ms.", "Mt.", "N.C.", "N.D.", "N.H.", "N.J.", "N.M.", "N.Y.", "Neb.", "Nebr.", "Nev.", "Nov.", "O.O",
+    "O.o", "Oct.", "Okla.", "Ore.", "Pa.", "Ph.D.", "Prof.", "Rep.", "Rev.", "S.C.", "Sen.", "Sep.", "Sept.", "St.",
+    "Tenn.", "V.V", "Va.", "Wash.", "Wis.", "a.m.", "co.", "e.g.", "i.e.", "o.0", "o.O", "o.o", "p.m.", "v.s.", "v.v",
+    "vs.", "ä.", "ö.", "ü.",
+];
+
+/// spaCy English exceptions that start with punctuation (emoticons, `'s`, `’cause` …): kept whole.
+#[rustfmt::skip]
+const PUNCT_SPECIAL_CASES: &[&str] = &[
+    "'", "''", "'Cause", "'Cos", "'Coz", "'Cuz", "'S", "'bout", "'cause", "'cos", "'coz", "'cuz", "'d", "'em",
+    "'ll", "'nuff", "'re", "'s", "(*_*)", "(-8", "(-:", "(-;", "(-_-)", "(._.)", "(:", "(;", "(=", "(>_<)",
+    "(^_^)", "(o:", "(¬_¬)", "(ಠ_ಠ)", "(\u{256f}°\u{25a1}°\u{ff09}\u{256f}\u{fe35}\u{253b}\u{2501}\u{253b}",
+    ")-:", "):", "-_-", "-__-", "._.", ":'(", ":')", ":'-(", ":'-)", ":(", ":((", ":(((", ":()", ":)", ":))",
+    ":)))", ":*", ":-(", ":-((", ":-(((", ":-)", ":-))", ":-)))", ":-*", ":-/", ":-0", ":-3", ":->", ":-D",
+    ":-O", ":-P", ":-X", ":-]", ":-o", ":-p", ":-x", ":-|", ":-}", ":/", ":0", ":1", ":3", ":>", ":D", ":O",
+    ":P", ":X", ":]", ":o", ":o)", ":p", ":x", ":|", ":}", ":\u{2019}(", ":\u{2019})", ":\u{2019}-(",
+    ":\u{2019}-)", ";)", ";-)", ";-D", ";D", ";_;", "<.<", "</3", "<3", "<33", "<333", "<space>", "=(", "=)",
+    "=/", "=3", "=D", "=[", "=]", "=|", ">.<", ">.>", ">:(", ">:o", "><(((*>", "@_@", "[-:", "[:", "[=",
+    "\\\")", "\\n", "\\t", "]=", "^_^", "^__^", "^___^", "¯\\(ツ)/¯", "\u{2014}", "\u{2018}S", "\u{2018}s",
+    "\u{2019}", "\u{2019}Cause", "\u{2019}Cos", "\u{2019}Coz", "\u{2019}Cuz", "\u{2019}S", "\u{2019}bout",
+    "\u{2019}cause", "\u{2019}cos", "\u{2019}coz", "\u{2019}cuz", "\u{2019}d", "\u{2019}em", "\u{2019}ll",
+    "\u{2019}nuff", "\u{2019}re", "\u{2019}s", "\u{2019}\u{2019}",
+];
+
+/// spaCy English exceptions split into several tokens whose last one (`m`, `d`, `s`, `a`) joins a
+/// following `.` into a single-letter exception (`whats.` -> `what`, `s.`): no sentence-final token.
+#[rustfmt::skip]
+const DOT_JOINING_CONTRACTIONS: &[&str] = &[
+    "Hed", "Hes", "Howd", "Hows", "I'ma", "Im", "Ima", "Itd", "I\u{2019}ma", "Shes", "Thatd", "Thats",
+    "Thered", "Theres", "Thesed", "Theyd", "Thisd", "Thiss", "Thosed", "Wed", "Whatd", "Whats", "Whend",
+    "Whens", "Whered", "Wheres", "Whod", "Whos", "Whyd", "Whys", "Youd", "hed", "hes", "howd", "hows", "i'ma",
+    "id", "im", "ima", "itd", "i\u{2019}ma", "shes", "thatd", "thats", "thered", "theres", "thesed", "theyd",
+    "thisd", "thiss", "thosed", "wed", "whatd", "whats", "whend", "whens", "whered", "wheres", "whod", "whos",
+    "whyd", "whys", "youd",
+];
+
+fn is_special(s: &str) -> bool {
+    let Some(first) = s.chars().next() else { return false };
+    // Every entry either contains a '.' or starts with a non-alphanumeric character.
+    if first.is_alphanumeric() && !s.contains('.') {
+        return false;
+    }
+    if !first.is_alphanumeric() && PUNCT_SPECIAL_CASES.contains(&s) {
+        return true;
+    }
+    let b = s.as_bytes();
+    // Single lower-case ASCII letter + "." (`a.` … `z.`).
+    if b.len() == 2 && b[0].is_ascii_lowercase() && b[1] == b'.' {
+        return true;
+    }
+    // `1a.m.` … `12p.m.`
+    if let Some(rest) = s.strip_suffix("a.m.").or_else(|| s.strip_suffix("p.m.")) {
+        if let Ok(n) = rest.parse::<u8>() {
+            if (1..=12).contains(&n) && !rest.starts_with('0') && !rest.starts_with('+') {
+                return true;
+            }
+        }
+    }
+    SPECIAL_CASES.contains(&s) || is_degree_special(s)
+}
+
+/// `°C.`, `°F.`, `°K.` (any case): exceptions that spaCy splits into `°`, the letter and `.`.
+fn is_degree_special(s: &str) -> bool {
+    matches!(
+        s,
+        "\u{b0}C." | "\u{b0}F." | "\u{b0}K." | "\u{b0}c." | "\u{b0}f." | "\u{b0}k."
+    )
+}
+
+/// Emit the tokens of a special case occupying `a..b` of `s`.
+fn emit_special(s: &str, a: usize, b: usize, emit: &mut impl FnMut(usize, usize)) {
+    if is_degree_special(&s[a..b]) {
+        let deg = '\u{b0}'.len_utf8();
+        emit(a, a + deg);
+        emit(a + deg, b - 1);
+        emit(b - 1, b);
+    } else {
+        emit(a, b);
+    }
+}
+
+/// spaCy's quote characters (`CONCAT_QUOTES`).
+fn is_quote(c: char) -> bool {
+    matches!(
+        c,
+        '\'' | '"'
+            | '\u{201d}'
+            | '\u{201c}'
+            | '`'
+            | '\u{2018}'
+            | '\u{b4}'
+            | '\u{2019}'
+            | '\u{201a}'
+            | ','
+            | '\u{201e}'
+            | '\u{bb}'
+            | '\u{ab}'
+            | '\u{300c}'
+            | '\u{300d}'
+            | '\u{300e}'
+            | '\u{300f}'
+            | '\u{ff08}'
+            | '\u{ff09}'
+            | '\u{3014}'
+            | '\u{3015}'
+            | '\u{3010}'
+            | '\u{3011}'
+            | '\u{300a}'
+            | '\u{300b}'
+            | '\u{3008}'
+            | '\u{3009}'
+            | '\u{2329}'
+            | '\u{232a}'
+            | '\u{27e6}'
+            | '\u{27e7}'
+    )
+}
+
+/// spaCy's `PUNCT` characters (the single-character prefix/suffix rules besides quotes).
+fn is_spacy_punct(c: char) -> bool {
+    matches!(
+        c,
+        '\u{2026}'
+            | ','
+            | ':'
+            | ';'
+            | '!'
+            | '?'
+            | '\u{bf}'
+            | '\u{61f}'
+            | '\u{a1}'
+            | '('
+            | ')'
+            | '['
+            | ']'
+            | '{'
+            | '}'
+            | '<'
+            | '>'
+            | '_'
+            | '#'
+            | '*'
+            | '&'
+            | '\u{3002}'
+            | '\u{ff1f}'
+            | '\u{ff01}'
+            | '\u{ff0c}'
+            | '\u{3001}'
+            | '\u{ff1b}'
+            | '\u{ff1a}'
+            | '\u{ff5e}'
+            | '\u{b7}'
+            | '\u{964}'
+            | '\u{60c}'
+            | '\u{6d4}'
+            | '\u{61b}'
+            | '\u{66a}'
+    )
+}
+
+fn is_currency(c: char) -> bool {
+    matches!(c, '$' | '\u{a3}' | '\u{a5}' | '\u{e3f}' | '\u{fdfc}') || ('\u{20a0}'..='\u{20bf}').contains(&c)
+}
+
+fn in_ranges(c: char, table: &[(char, char)]) -> bool {
+    table
+        .binary_search_by(|&(lo, hi)| {
+            if hi < c {
+                std::cmp::Ordering::Less
+            } else if lo > c {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .is_ok()
+}
+
+/// spaCy's `ALPHA_LOWER` (cased lower-case letters of the scripts it lists, plus uncased scripts).
+fn is_alpha_lower(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_lowercase();
+    }
+    in_ranges(c, spacy_tables::SPACY_ALPHA_LOWER)
+}
+
+/// spaCy's `ALPHA_UPPER`.
+fn is_alpha_upper(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_uppercase();
+    }
+    in_ranges(c, spacy_tables::SPACY_ALPHA_UPPER)
+}
+
+/// spaCy's `ALPHA` (approximated as lower ∪ upper).
+fn is_alpha(c: char) -> bool {
+    is_alpha_lower(c) || is_alpha_upper(c)
+}
+
+/// spaCy's `LIST_ICONS` class (symbols: ©, ®, °, ★, emoji …), split off as prefix, suffix and infix.
+fn is_icon(c: char) -> bool {
+    !c.is_ascii() && in_ranges(c, spacy_tables::SPACY_ICONS)
+}
+
+/// Length in bytes of the prefix spaCy's English prefix rules find at the start of `s` (0 if none).
+fn find_prefix(s: &str) -> usize {
+    let mut chars = s.chars();
+    let Some(c) = chars.next() else { return 0 };
+    if c == '.' {
+        let dots = s.bytes().take_while(|&b| b == b'.').count();
+        return if dots >= 2 { dots } else { 0 };
+    }
+    if c == '+' {
+        return if chars.next().is_some_and(|d| d.is_ascii_digit()) {
+            0
+        } else {
+            1
+        };
+    }
+    if matches!(c, '\u{a7}' | '%' | '=' | '\u{2014}' | '\u{2013}')
+        || is_icon(c)
+        || is_spacy_punct(c)
+        || is_quote(c)
+        || is_currency(c)
+    {
+        return c.len_utf8();
+    }
+    if s.starts_with("US$") {
+        return 3;
+    }
+    if s.starts_with("C$") || s.starts_with("A$") {
+        return 2;
+    }
+    0
+}
+
+/// spaCy `UNITS` (`char_classes.py`, verbatim, including its `тбكم`), split off after a digit.
+#[rustfmt::skip]
+const UNITS: &[&str] = &[
+    "km", "km²", "km³", "m", "m²", "m³", "dm", "dm²", "dm³", "cm", "cm²", "cm³", "mm", "mm²", "mm³", "ha",
+    "µm", "nm", "yd", "in", "ft", "kg", "g", "mg", "µg", "t", "lb", "oz", "m/s", "km/h", "kmh", "mph", "hPa",
+    "Pa", "mbar", "mb", "MB", "kb", "KB", "gb", "GB", "tb", "TB", "T", "G", "M", "K", "%", "км", "км²", "км³",
+    "м", "м²", "м³", "дм", "дм²", "дм³", "см", "см²", "см³", "мм", "мм²", "мм³", "нм", "кг", "г", "мг", "м/с",
+    "км/ч", "кПа", "Па", "мбар", "Кб", "КБ", "кб", "Мб", "МБ", "мб", "Гб", "ГБ", "гб", "Тб", "ТБ", "тбكم",
+    "كم²", "كم³", "م", "م²", "م³", "سم", "سم²", "سم³", "مم", "مم²", "مم³", "كم", "غرام", "جرام", "جم", "كغ",
+    "ملغ", "كوب", "اكواب",
+];
+
+/// Length in bytes of the suffix spaCy's English suffix rules find at the end of `s` (0 if none).
+fn find_suffix(s: &str) -> usize {
+    let dots = s.bytes().rev().take_while(|&b| b == b'.').count();
+    if dots >= 2 {
+        return dots;
+    }
+    if s.ends_with("\u{2026}\u{2026}") {
+        return 6;
+    }
+    for ending in ["'s", "'S", "\u{2019}s", "\u{2019}S"] {
+        if s.ends_with(ending) {
+            return ending.len();
+        }
+    }
+    let mut rev = s.chars().rev();
+    let Some(last) = rev.next() else { return 0 };
+    if is_spacy_punct(last) || is_quote(last) || is_icon(last) || last == '\u{2014}' || last == '\u{2013}' {
+        return last.len_utf8();
+    }
+    // `(?<=[0-9])(?:units)$`, `(?<=[0-9])\+$`, `(?<=[0-9])(?:currency)$`: the longest such ending.
+    let has_digit = s.bytes().any(|b| b.is_ascii_digit());
+    let unit = UNITS
+        .iter()
+        .filter(|_| has_digit)
+        .filter(|u| s.ends_with(**u) && s[..s.len() - u.len()].ends_with(|c: char| c.is_ascii_digit()))
+        .map(|u| u.len())
+        .max();
+    if let Some(n) = unit {
+        return n;
+    }
+    if (last == '+' || is_currency(last)) && s[..s.len() - last.len_utf8()].ends_with(|c: char| c.is_ascii_digit()) {
+        return last.len_utf8();
+    }
+    if last == '.' {
+        let Some(prev) = rev.next() else { return 0 };
+        let before = rev.next();
+        let splits = prev.is_ascii_digit()
+            || is_alpha_lower(prev)
+            || matches!(prev, '%' | '\u{b2}' | '-' | '+' | '|')
+            || is_spacy_punct(prev)
+            || is_quote(prev)
+            || (matches!(prev, 'F' | 'f' | 'C' | 'c' | 'K' | 'k') && before == Some('\u{b0}'))
+            || (is_alpha_upper(prev) && before.is_some_and(is_alpha_upper));
+        if splits {
+            return 1;
+        }
+    }
+    0
+}
+
+/// Kinds of token the sentencizer distinguishes.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum TokenKind {
+    /// The token is exactly one sentence-final character.
+    SentencePunct,
+    /// Every character is Unicode punctuation (category P*).
+    Punct,
+    Other,
+}
+
+fn punct_regex() -> Option<&'static Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"^\p{P}+$").ok()).as_ref()
+}
+
+fn token_kind(t: &str) -> TokenKind {
+    let mut chars = t.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        if is_sentence_punct(c) {
+            return TokenKind::SentencePunct;
+        }
+    }
+    if punct_regex().is_some_and(|re| re.is_match(t)) {
+        TokenKind::Punct
+    } else {
+        TokenKind::Other
+    }
+}
+
+/// The end (char index) of the infix spaCy's English infix rules find at char index `i`, if any
+/// (alternatives in spaCy's order: `..+`, `…`, icons, `[+-*^]` between digits, `.` between a
+/// lower-case letter or quote and an upper-case letter or quote, `,` between letters, hyphens after a
+/// letter or digit and before a letter, `[:<>=/]` after a letter or digit and before a letter).
+fn infix_at(chars: &[char], i: usize) -> Option<usize> {
+    let c = chars[i];
+    let prev = i.checked_sub(1).map(|p| chars[p]);
+    let next = chars.get(i + 1).copied();
+    if c == '.' && next == Some('.') {
+        return Some(i + chars[i..].iter().take_while(|&&d| d == '.').count());
+    }
+    if c == '\u{2026}' || is_icon(c) {
+        return Some(i + 1);
+    }
+    let prev = prev?;
+    if matches!(c, '+' | '-' | '*' | '^')
+        && prev.is_ascii_digit()
+        && next.is_some_and(|d| d.is_ascii_digit() || d == '-')
+    {
+        return Some(i + 1);
+    }
+    if c == '.' && (is_alpha_lower(prev) || is_quote(prev)) && next.is_some_and(|d| is_alpha_upper(d) || is_quote(d)) {
+        return Some(i + 1);
+    }
+    if c == ',' && is_alpha(prev) && next.is_some_and(is_alpha) {
+        return Some(i + 1);
+    }
+    if is_alpha(prev) || prev.is_ascii_digit() {
+        for hyphen in ["-", "\u{2013}", "\u{2014}", "--", "---", "\u{2014}\u{2014}", "~"] {
+            let n = hyphen.chars().count();
+            let matches = chars.len() >= i + n && hyphen.chars().zip(&chars[i..i + n]).all(|(h, &d)| h == d);
+            if matches && chars.get(i + n).copied().is_some_and(is_alpha) {
+                return Some(i + n);
+            }
+        }
+        if matches!(c, ':' | '<' | '>' | '=' | '/') && next.is_some_and(is_alpha) {
+            return Some(i + 1);
+        }
+    }
+    None
+}
+
+fn url_regex() -> Option<&'static Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| {
+        let mut tld = String::from("[");
+        for &(lo, hi) in spacy_tables::SPACY_ALPHA_LOWER {
+            tld.push_str(&format!("\\x{{{:x}}}-\\x{{{:x}}}", lo as u32, hi as u32));
+        }
+        tld.push(']');
+        // spaCy's URL_PATTERN (`spacy/lang/tokenizer_exceptions.py`) without its private-IP exclusions.
+        let pattern = format!(
+            r"^(?:(?:[\w+\-.]{{2,}})://)?(?:\S+(?::\S*)?@)?(?:(?:[1-9]\d?|1\d\d|2[01]\d|22[0-3])(?:\.(?:1?\d{{1,2}}|2[0-4]\d|25[0-5])){{2}}(?:\.(?:[1-9]\d?|1\d\d|2[0-4]\d|25[0-4]))|(?:(?:[A-Za-z0-9\x{{a1}}-\x{{ffff}}][A-Za-z0-9\x{{a1}}-\x{{ffff}}_-]{{0,62}})?[A-Za-z0-9\x{{a1}}-\x{{ffff}}]\.)+(?:{tld}{{2,63}}))(?::\d{{2,5}})?(?:[/?#]\S*)?$"
+        );
+        regex::RegexBuilder::new(&pattern).size_limit(64 << 20).build().ok()
+    })
+    .as_ref()
+}
+
+/// spaCy's `URL_MATCH`: a chunk that looks like a URL or domain is not split at infixes.
+fn url_match(s: &str) -> bool {
+    s.contains('.') && url_regex().is_some_and(|re| re.is_match(s))
+}
+
+/// Split a non-whitespace chunk at spaCy's infixes; byte ranges relative to `s` go to `out`.
+fn split_infixes(s: &str, out: &mut Vec<(usize, usize)>) {
+    if url_match(s) {
+        out.push((0, s.len()));
+        return;
+    }
+    let offsets: Vec<usize> = s.char_indices().map(|(p, _)| p).collect();
+    let chars: Vec<char> = s.chars().collect();
+    let byte_at = |k: usize| offsets.get(k).copied().unwrap_or(s.len());
+    let mut start = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        match infix_at(&chars, i) {
+            // An infix at the very start of the string is skipped (spaCy's `start_before_infixes`).
+            Some(j) if i == 0 => i = j,
+            Some(j) => {
+                if i != start {
+                    out.push((byte_at(start), byte_at(i)));
+                }
+                out.push((byte_at(i), byte_at(j)));
+                start = j;
+                i = j;
+            }
+            None => i += 1,
+        }
+    }
+    if start < chars.len() {
+        out.push((byte_at(start), s.len()));
+    }
+}
+
+/// Tokenise one non-whitespace chunk (spaCy's `_split_affixes` + `_attach_tokens`, then the
+/// special-case matcher that re-joins `<token>` + `.` into an exception such as `Mr.` or `s.`).
+fn tokenize_chunk(s: &str, emit: &mut impl FnMut(usize, usize)) {
+    if is_special(s) {
+        emit_special(s, 0, s.len(), emit);
+        return;
+    }
+    let (mut lo, mut hi) = (0usize, s.len());
+    let mut prefixes: Vec<(usize, usize)> = Vec::new();
+    let mut suffixes: Vec<(usize, usize)> = Vec::new();
+    let mut last_size = usize::MAX;
+    while lo < hi && hi - lo != last_size {
+        if is_special(&s[lo..hi]) {
+            break;
+        }
+        last_size = hi - lo;
+        let pre = find_prefix(&s[lo..hi]);
+        if pre != 0 && lo + pre < hi && is_special(&s[lo + pre..hi]) {
+            prefixes.push((lo, lo + pre));
+            lo += pre;
+            break;
+        }
+        let suf = find_suffix(&s[lo + pre..hi]);
+        if suf != 0 && hi - suf > lo && is_special(&s[lo..hi - suf]) {
+            suffixes.push((hi - suf, hi));
+            hi -= suf;
+            break;
+        }
+        if pre != 0 && suf != 0 {
+            prefixes.push((lo, lo + pre));
+            suffixes.push((hi - suf, hi));
+            lo += pre;
+            hi -= suf;
+        } else if pre != 0 {
+            prefixes.push((lo, lo + pre));
+            lo += pre;
+        } else if suf != 0 {
+            suffixes.push((hi - suf, hi));
+            hi -= suf;
+        }
+    }
+    let mut tokens = prefixes;
+    if lo < hi {
+        let core = &s[lo..hi];
+        if is_degree_special(core) {
+            let deg = '\u{b0}'.len_utf8();
+            tokens.extend([(lo, lo + deg), (lo + deg, hi - 1), (hi - 1, hi)]);
+        } else if is_special(core) {
+            tokens.push((lo, hi));
+        } else {
+            let mut pieces = Vec::new();
+            split_infixes(core, &mut pieces);
+            tokens.extend(pieces.into_iter().map(|(a, b)| (lo + a, lo + b)));
+        }
+    }
+    tokens.extend(suffixes.into_iter().rev());
+    let mut k = 0;
+    while k < tokens.len() {
+        let (a, b) = tokens[k];
+        if let Some(&(c, d)) = tokens.get(k + 1) {
+            if &s[c..d] == "." && c == b && (is_special(&s[a..d]) || DOT_JOINING_CONTRACTIONS.contains(&&s[a..b])) {
+                emit(a, d);
+                k += 2;
+                continue;
+            }
+        }
+        emit(a, b);
+        k += 1;
+    }
+}
+
+/// spaCy's tokenizer over `text`: whitespace runs other than a single space become tokens; the
+/// rest is split into chunks at whitespace and tokenised. Calls `emit` with byte ranges.
+fn tokenize(text: &str, emit: &mut impl FnMut(usize, usize)) {
+    let mut start = 0;
+    let mut in_ws = text.chars().next().is_some_and(is_py_space);
+    for (i, c) in text.char_indices() {
+        if is_py_space(c) != in_ws {
+            if start < i {
+                let span = &text[start..i];
+                if in_ws {
+                    emit(start, i);
+                } else {
+                    tokenize_chunk(span, &mut |a, b| emit(start + a, start + b));
+                }
+            }
+            start = if c == ' ' { i + 1 } else { i };
+            in_ws = !in_ws;
+        }
+    }
+    if start < text.len() {
+        if in_ws {
+            emit(start, text.len());
+        } else {
+            let base = start;
+            tokenize_chunk(&text[start..], &mut |a, b| emit(base + a, base + b));
+        }
+    }
+}
+
+/// The end offsets (bytes) of the sentences spaCy's sentencizer finds in `text`.
+fn sentence_ends(text: &str) -> Vec<usize> {
+    let mut ends = Vec::new();
+    let mut seen_period = false;
+    let mut last_end: Option<usize> = None;
+    tokenize(text, &mut |a, b| {
+        let t = &text[a..b];
+        let kind = if seen_period || t.len() <= 4 {
+            token_kind(t)
+        } else {
+            TokenKind::Other
+        };
+        match (last_end, kind) {
+            // seen_period is only set after a first token, so `prev_end` is there.
+            (Some(prev_end), TokenKind::Other) if seen_period => {
+                ends.push(prev_end);
+                seen_period = false;
+            }
+            (_, TokenKind::SentencePunct) => seen_period = true,
+            _ => {}
+        }
+        last_end = Some(b);
+    });
+    if let Some(e) = last_end {
+        ends.push(e);
+    }
+    ends
+}
+
+/// Number of sentences spaCy's `sentencizer` (on `spacy.blank("en")`) finds in `text`.
+pub fn count_sentences(text: &str) -> usize {
+    sentence_ends(text).len()
+}
+
+/// datatrove's `split_into_sentences(text)`: consecutive pieces of the text, each ending where a
+/// sentence ends (the last piece runs to the end of the text).
+fn sentence_pieces(text: &str) -> Vec<&str> {
+    let ends = sentence_ends(text);
+    let mut out = Vec::with_capacity(ends.len());
+    let mut start = 0;
+    for (k, &e) in ends.iter().enumerate() {
+        let end = if k + 1 == ends.len() { text.len() } else { e };
+        out.push(&text[start..end]);
+        start = end;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::test_doc as doc;
+
+    const GOOD: &str = "This is the first sentence here.\nAnd here is a second one, longer.\n\
+        The third line has words. It has two sentences!\nIs this the fifth sentence? Yes it is.";
+
+    fn run(config: C4QualityConfig, text: &str) -> (Verdict, Document) {
+        let mut d = doc(text);
+        let v = C4Quality::new(config, true).process(&mut d).unwrap();
+        (v, d)
+    }
+
+    fn reason_of(line: &str) -> Option<&'static str> {
+        c4_line_reason(line, &C4QualityConfig::default())
+    }
+
+    #[test]
+    fn keeps_a_good_document_unchanged() {
+        let (v, d) = run(C4QualityConfig::default(), GOOD);
+        assert_eq!(v, Verdict::Keep);
+        assert_eq!(d.text(), Some(GOOD));
+        assert_eq!(d.metadata["signals"]["c4_quality"]["sentences"], 6);
+        assert_eq!(d.metadata["signals"]["c4_quality"]["lines_removed"], 0);
+        assert!(d.metadata.get("removed_lines").is_none());
+    }
+
+    #[test]
+    fn removes_lines_with_a_too_long_word() {
+        let line = format!("a {} word", "x".repeat(1001));
+        assert_eq!(reason_of(&line), Some(TOO_LONG_WORD));
+        assert_eq!(reason_of(&format!("a {} word", "é".repeat(1000))), None);
+    }
+
+    #[test]
+    fn removes_lines_without_terminal_punctuation_when_asked() {
+        let c = C4QualityConfig {
+            filter_no_terminal_punct: true,
+            ..Default::default()
+        };
+        assert_eq!(c4_line_reason("no end mark here", &c), Some(NO_TERMINAL_PUNC));
+        assert_eq!(c4_line_reason("it trails off...", &c), Some(NO_TERMINAL_PUNC));
+        assert_eq!(c4_line_reason("he said 'yes'", &c), None);
+        assert_eq!(c4_line_reason("it ends here [1]", &c), Some(NO_TERMINAL_PUNC));
+        assert_eq!(c4_line_reason("it ends here.[1]", &c), None);
+        // Off by default (FineWeb).
+        assert_eq!(reason_of("no end mark here"), None);
+    }
+
+    #[test]
+    fn removes_lines_with_too_few_words() {
+        assert_eq!(reason_of("two words."), Some(TOO_FEW_WORDS));
+        assert_eq!(reason_of("three words here."), None);
+        // Words are counted before citations are removed.
+        assert_eq!(reason_of("two words [1]"), None);
+    }
+
+    #[test]
+    fn removes_javascript_lines() {
+        assert_eq!(reason_of("Please enable JavaScript to view this."), Some(JAVASCRIPT));
+    }
+
+    #[test]
+    fn removes_policy_lines() {
+        assert_eq!(reason_of("Read our Privacy Policy for details."), Some(POLICY));
+        assert_eq!(reason_of("This site uses cookies to work."), Some(POLICY));
+    }
+
+    #[test]
+    fn drops_documents_with_lorem_ipsum() {
+        let text = format!("{GOOD}\nLorem ipsum dolor sit amet.");
+        assert_eq!(run(C4QualityConfig::default(), &text).0, Verdict::Drop(LOREM_IPSUM));
+        // A line removed earlier (too few words) does not trigger it.
+        let text = format!("{GOOD}\nLorem ipsum");
+        assert_eq!(run(C4QualityConfig::default(), &text).0, Verdict::Keep);
+        assert_eq!(reason_of("Lorem ipsum dolor sit amet."), None);
+    }
+
+    #[test]
+    fn drops_documents_with_curly_brackets() {
+        let text = format!("{GOOD}\nfunction f() {{ return 1; }}");
+        let (v, d) = run(C4QualityConfig::default(), &text);
+        assert_eq!(v, Verdict::Drop(CURLY_BRACKET));
+        // A dropped document keeps its text.
+        assert_eq!(d.text(), Some(text.as_str()));
+    }
+
+    #[test]
+    fn drops_documents_with_too_few_sentences() {
+        let (v, _) = run(C4QualityConfig::default(), "One sentence only here.\nAnd a second one.");
+        assert_eq!(v, Verdict::Drop(TOO_FEW_SENTENCES));
+        assert_eq!(run(C4QualityConfig::default(), "").0, Verdict::Drop(TOO_FEW_SENTENCES));
+        let c = C4QualityConfig {
+            min_num_sentences: -1,
+            ..Default::default()
+        };
+        assert_eq!(run(c, "").0, Verdict::Keep);
+    }
+
+    #[test]
+    fn rewrites_the_text_and_records_removed_lines() {
+        let text = format!("  Menu\r\n{GOOD}\u{2028}Enable javascript to continue.\nCited text here.[2][edit]\n");
+        let (v, d) = run(C4QualityConfig::default(), &text);
+        assert_eq!(v, Verdict::Keep);
+        assert_eq!(d.text(), Some(format!("{GOOD}\nCited text here.").as_str()));
+        let removed = d.metadata["removed_lines"].as_array().unwrap();
+        assert_eq!(removed.len(), 2);
+        assert_eq!(removed[0]["line"], "Menu");
+        assert_eq!(removed[0]["reason"], "c4_quality.too_few_words");
+        assert_eq!(removed[1]["line"], "Enable javascript to continue.");
+        assert_eq!(removed[1]["reason"], "c4_quality.javascript");
+        let s = &d.metadata["signals"]["c4_quality"];
+        assert_eq!(s["lines_removed"], 2);
+        assert_eq!(s["lines_kept"], 5);
+    }
+
+    #[test]
+    fn keeps_other_metadata() {
+        let mut d = doc(GOOD);
+        d.metadata.insert("signals".into(), serde_json::json!({"other": 1}));
+        d.metadata.insert(
+            "removed_lines".into(),
+            serde_json::json!([{"line": "x", "reason": "y"}]),
+        );
+        let text = format!("{GOOD}\nshort line");
+        d.body = Body::Text(text);
+        C4Quality::new(C4QualityConfig::default(), true)
+            .process(&mut d)
+            .unwrap();
+        assert_eq!(d.metadata["signals"]["other"], 1);
+        assert_eq!(d.metadata["removed_lines"].as_array().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn raw_documents_pass() {
+        let mut d = doc("");
+        d.body = Body::Raw {
+            bytes: b"<p>x</p>".to_vec(),
+            content_type: "text/html".into(),
+            charset: None,
+        };
+        assert_eq!(
+            C4Quality::new(C4QualityConfig::default(), false)
+                .process(&mut d)
+                .unwrap(),
+            Verdict::Keep
+        );
+    }
+
+    #[test]
+    fn splits_on_sentences_when_not_splitting_paragraphs() {
+        let c = C4QualityConfig {
+            split_paragraph: false,
+            ..Default::default()
+        };
+        let text = "First one is here. Second one is here. Third one is here. Fourth is also here. \
+            Fifth is here too. JavaScript is needed here.";
+        let (v, d) = run(c, text);
+        assert_eq!(v, Verdict::Keep);
+        assert_eq!(
+            d.text(),
+            Some("First one is here. Second one is here. Third one is here. Fourth is also here. Fifth is here too.")
+        );
+    }
+
+    #[test]
+    fn python_string_semantics() {
+        assert_eq!(
+            py_splitlines("a\r\nb\rc\u{85}d\u{1c}e\n"),
+            vec!["a", "b", "c", "d", "e"]
+        );
+        assert_eq!(py_splitlines("\n\n"), vec!["", ""]);
+        assert!(py_splitlines("").is_empty());
+        assert_eq!(py_strip("\u{1f}\u{a0} x \u{3000}"), "x");
+        assert_eq!(
+            remove_citations("a[1] b[] c[edit] d[citation needed] e[x]"),
+            "a b c d e[x]"
+        );
+    }
+
+    #[test]
+    fn url_pattern_compiles_and_matches_domains() {
+        assert!(url_regex().is_some());
+        assert!(url_match("example.com"));
+        assert!(url_match("https://foo.Bar.org/Page.Html"));
+        assert!(url_match("\u{d76c}.\u{c544}\u{ac00}\u{b294}"));
+        assert!(!url_match("artist.She"));
+        assert!(!url_match("end.Next"));
+    }
+
+    #[test]
+    fn counts_sentences_like_the_spacy_sentencizer() {
+        assert_eq!(count_sentences("Hello world. This is it."), 2);
+        assert_eq!(count_sentences("Hello world.This is it."), 2);
+        assert_eq!(count_sentences("Hello world... this is it"), 1);
+        assert_eq!(count_sentences("Mr. Smith went to Washington. He left."), 2);
+        assert_eq!(count_sentences("He said \"Stop.\" Then he left!"), 2);
+        assert_eq!(count_sentences("Wait?! What?"), 2);
+        assert_eq!(count_sentences("Built by Company A. Then sold."), 1);
+        assert_eq!(count_sentences("In the U.S. there are many."), 1);
+        assert_eq!(count_sentences("Step 1. Do it. e.g. this"), 3);
+        assert_eq!(count_sentences("Visit example.com. It is good"), 2);
+        assert_eq!(count_sentences(""), 0);
+        assert_eq!(count_sentences("..."), 1);
+        assert_eq!(count_sentences("Tires by BFGoodrich\u{ae}. Season: All."), 2);
+        assert_eq!(count_sentences("the p-n-s. the end"), 1);
+        assert_eq!(count_sentences("It is why. :-D They did."), 2);
+        assert_eq!(count_sentences("I know whats. Then we go"), 1);
+        assert_eq!(count_sentences("po 150m. Vynikajuci"), 1);
+        assert_eq!(count_sentences("mínimo 118km/h. Then"), 2);
+        assert_eq!(count_sentences("apartmana itd.) a"), 1);
+        assert_eq!(
+            sentence_pieces("It is why. :-D They did. Then"),
+            vec!["It is why.", " :-D They did.", " Then"]
+        );
+        assert_eq!(count_sentences("It was 0 \u{b0}C. And then -12\u{a0}\u{b0}C."), 2);
+        assert_eq!(count_sentences("Visit St.Lucia. Now"), 2);
+        assert_eq!(count_sentences("Bio\u{2605}Born here.\u{2605} Much more"), 2);
+        assert_eq!(count_sentences("KOMMUNISMI??!!\u{262d}\u{262d})"), 2);
+        assert_eq!(count_sentences("\u{c800}\u{d76c}.\u{c544}\u{ac00}\u{b294} x"), 1);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(text in "\\PC{0,200}", lines in proptest::collection::vec("[a-z .!?{}\\[\\]0-9\r\n\u{2028}\u{a0}…]{0,40}", 0..8)) {
+            let _ = run(C4QualityConfig::default(), &text);
+            let joined = lines.join("\n");
+            let _ = run(C4QualityConfig::default(), &joined);
+            let c = C4QualityConfig { split_paragraph: false, filter_no_terminal_punct: true, ..Default::default() };
+            let _ = run(c, &joined);
+            let _ = count_sentences(&text);
+        }
     }
 }
