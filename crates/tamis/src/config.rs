@@ -23,6 +23,7 @@ pub enum StageConfig {
     GopherRepetition(GopherRepetitionConfig),
     GopherQuality(GopherQualityConfig),
     C4Quality(C4QualityConfig),
+    #[serde(rename = "fineweb_quality")]
     FineWebQuality(FineWebQualityConfig),
     Pii(PiiConfig),
     ExactDedup(ExactDedupConfig),
