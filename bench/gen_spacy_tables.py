@@ -120,6 +120,21 @@ emit_ranges("SUFFIX_DOT_AFTER_BASE", dot_rule(BASE_SUF), "Characters after which
 emit_ranges("SUFFIX_DOT_AFTER_FR", dot_rule(FR_SUF), "Characters after which a final `.` is a suffix (French).")
 emit_ranges("SUFFIX_DOT_AFTER_DE", dot_rule(DE_SUF), "Characters after which a final `.` is a suffix (German).")
 emit_ranges("PY_ALPHA", str.isalpha, "Python `str.isalpha` (Unicode categories L*), as datatrove's Python sees it.")
+from spacy.lang.fr import tokenizer_exceptions as fr_exc
+
+
+def fr_token_match():
+    # spaCy fr TOKEN_MATCH = "(?iu)" + "|".join(_regular_exp): ~170 anchored patterns whose size comes
+    # from the inlined ALPHA / ALPHA_LOWER classes; exported with those classes as \p{L} (case-insensitive).
+    out = []
+    for m in fr_exc._regular_exp:
+        m2 = m.replace(cc.ALPHA, r"\p{L}").replace(cc.ALPHA_LOWER, r"\p{L}")
+        out.append(m2)
+    assert sum(map(len, out)) < 30000, sum(map(len, out))
+    return out
+
+
+emit_list("FR_TOKEN_MATCH", fr_token_match(), "spaCy fr `TOKEN_MATCH` patterns (`(?i)`, letter classes as `\\p{L}`).")
 emit_exceptions("EXC_EN", "en")
 emit_exceptions("EXC_FR", "fr")
 emit_exceptions("EXC_DE", "de")

@@ -25,9 +25,9 @@
 //! Approximations (documented so nobody mistakes this for spaCy itself):
 //! - In that second pass, tokens separated by exactly one space count as adjacent (spaCy has no
 //!   whitespace token there) and any other whitespace as a break (spaCy has a whitespace token).
-//! - French: the 1.4 MB `TOKEN_MATCH` regex (a list of hyphenated/elided words kept whole) is not
-//!   implemented, so such words are split at their hyphens; prefixes (`l'`, `d'`, `n'`), the elision
-//!   infix (`qu'` + `il`), hyphen suffixes (`-t-il`) and the exceptions are implemented.
+//! - French `TOKEN_MATCH` (hyphenated/elided words kept whole: `Saint-Denis`, `rez-de-chaussée`) is
+//!   spaCy's ~170 patterns compiled with the `regex` crate, their letter classes (`ALPHA`,
+//!   `ALPHA_LOWER` under `(?i)`) taken as `\p{L}`.
 //! - Languages other than en/fr/de use spaCy's base rules and base exceptions (spaCy `xx`), which is
 //!   what datatrove uses for unassigned languages; datatrove assigns some languages other spaCy
 //!   languages or non-spaCy tokenizers (es, it, ru, ... differ in details).
@@ -356,6 +356,7 @@ fn tokenize_chunk<'a>(
     suffixes: &mut Vec<&'a str>,
 ) {
     let special = |s: &str, profile: Profile| if specials { special(s, profile) } else { None };
+    let token_match = |s: &str| profile == Profile::Fr && fr_token_match(s);
     if let Some(lens) = special(chunk, profile) {
         push_special(chunk, lens, out);
         return;
@@ -369,7 +370,7 @@ fn tokenize_chunk<'a>(
     let mut s = chunk;
     let mut last_len = 0usize;
     while !s.is_empty() && s.len() != last_len {
-        if special(s, profile).is_some() {
+        if token_match(s) || special(s, profile).is_some() {
             break;
         }
         last_len = s.len();
@@ -409,13 +410,24 @@ fn tokenize_chunk<'a>(
     if !s.is_empty() {
         if let Some(lens) = special(s, profile) {
             push_special(s, lens, out);
-        } else if url_match(s) {
+        } else if token_match(s) || url_match(s) {
             out.push(s);
         } else {
             split_infixes(s, profile, out);
         }
     }
     out.extend(suffixes.drain(..).rev());
+}
+
+/// spaCy fr `TOKEN_MATCH` (`re.match` of anchored alternatives = a full match).
+fn fr_token_match(s: &str) -> bool {
+    static RE: OnceLock<Option<regex::Regex>> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        let pattern = format!("(?i)(?:{})", tables::FR_TOKEN_MATCH.join("|"));
+        regex::RegexBuilder::new(&pattern).size_limit(64 << 20).build().ok()
+    });
+    // Every pattern needs a hyphen or an apostrophe.
+    s.contains(['-', '–', '—', '‐', '‑', '\'', '’']) && re.as_ref().is_some_and(|r| r.is_match(s))
 }
 
 /// spaCy's special-case phrase matcher for one profile: first token → patterns (token sequences).
@@ -1151,6 +1163,15 @@ mod tests {
     fn french_elisions_are_their_own_tokens() {
         let toks = split_words("l'homme d’Artagnan", "fr");
         assert_eq!(toks, vec!["l'", "homme", "d’", "Artagnan"]);
+    }
+
+    #[test]
+    fn french_token_match_keeps_hyphenated_words() {
+        let toks = split_words("rez-de-chaussée Saint-Denis dit-il aujourd'hui", "fr");
+        assert_eq!(
+            toks,
+            vec!["rez-de-chaussée", "Saint-Denis", "dit", "-il", "aujourd'hui"]
+        );
     }
 
     #[test]
