@@ -877,7 +877,7 @@ fn infix_at(rest: &str, c: char, prev: Option<char>, prev2: Option<char>, profil
     if c == '…' || is_icon(c) {
         return Some(c.len_utf8());
     }
-    let Some(p) = prev else { return None };
+    let p = prev?;
     if profile == Profile::De {
         return infix_at_de(rest, c, p, next);
     }

@@ -153,8 +153,7 @@ fn evaluate(
 
     let punct = lines.iter().filter(|l| c.ends_with_stop(l)).count() as f64 / n;
     signals.insert(LINE_PUNCT_RATIO.into(), num(punct));
-    if t
-        .line_punct_thr
+    if t.line_punct_thr
         .is_some_and(|thr| punct < thr && !(punct == 0.0 && c.line_punct_exclude_zero))
     {
         verdict = Verdict::Drop(LINE_PUNCT_RATIO);
@@ -216,7 +215,14 @@ impl Stage for FineWebQuality {
         let language = doc_language(doc, &self.config.language);
         let thresholds = self.config.thresholds(language);
         let mut signals = Map::new();
-        let verdict = evaluate(text, language, &self.config, &thresholds, self.record_signals, &mut signals);
+        let verdict = evaluate(
+            text,
+            language,
+            &self.config,
+            &thresholds,
+            self.record_signals,
+            &mut signals,
+        );
         if self.record_signals {
             record_signals(doc, STAGE, signals);
         }
@@ -258,7 +264,10 @@ mod tests {
         let text = GOOD.replace('.', "");
         assert_eq!(default_run(&text), Verdict::Drop(LINE_PUNCT_RATIO));
         // A trailing space hides the period, as in datatrove.
-        assert_eq!(default_run(&GOOD.replace(".\n", ". \n").replace("town.", "town. ")), Verdict::Drop(LINE_PUNCT_RATIO));
+        assert_eq!(
+            default_run(&GOOD.replace(".\n", ". \n").replace("town.", "town. ")),
+            Verdict::Drop(LINE_PUNCT_RATIO)
+        );
     }
 
     #[test]
@@ -314,14 +323,19 @@ mod tests {
         };
         let text = text.replacen(GOOD, &GOOD.to_uppercase(), 1);
         let mut s = Map::new();
-        assert_eq!(evaluate(&text, "fr", &c, &c.thresholds("en"), false, &mut s), Verdict::Drop(CHAR_DUP_RATIO));
+        assert_eq!(
+            evaluate(&text, "fr", &c, &c.thresholds("en"), false, &mut s),
+            Verdict::Drop(CHAR_DUP_RATIO)
+        );
         assert_eq!(evaluate(&text, "fr", &c, &fw2, false, &mut s), Verdict::Keep);
     }
 
     #[test]
     fn records_signals_in_annotate_mode() {
         let mut d = doc(GOOD);
-        FineWebQuality::new(FineWebQualityConfig::default(), true).process(&mut d).unwrap();
+        FineWebQuality::new(FineWebQualityConfig::default(), true)
+            .process(&mut d)
+            .unwrap();
         let sig = &d.metadata["signals"][STAGE];
         assert_eq!(sig[LINE_PUNCT_RATIO], serde_json::json!(1.0));
         assert_eq!(sig[SHORT_LINE_RATIO], serde_json::json!(0.0));
@@ -336,7 +350,9 @@ mod tests {
             content_type: "text/html".into(),
             charset: None,
         };
-        let v = FineWebQuality::new(FineWebQualityConfig::default(), false).process(&mut d).unwrap();
+        let v = FineWebQuality::new(FineWebQualityConfig::default(), false)
+            .process(&mut d)
+            .unwrap();
         assert_eq!(v, Verdict::Keep);
     }
 }

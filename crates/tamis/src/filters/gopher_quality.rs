@@ -415,13 +415,16 @@ mod tests {
 
     #[test]
     fn drops_docs_under_min_words() {
-        assert_eq!(default_run("The cat sat on the mat and that was the end of it."), Verdict::Drop(SHORT_DOC));
+        assert_eq!(
+            default_run("The cat sat on the mat and that was the end of it."),
+            Verdict::Drop(SHORT_DOC)
+        );
     }
 
     #[test]
     fn punctuation_tokens_do_not_count_as_words() {
         // 49 words + 49 commas: still short.
-        let text = vec!["the"; 49].join(" , ");
+        let text = ["the"; 49].join(" , ");
         assert_eq!(default_run(&text), Verdict::Drop(SHORT_DOC));
     }
 
@@ -436,31 +439,35 @@ mod tests {
 
     #[test]
     fn drops_short_average_word_length() {
-        let text = vec!["a b c d e to of"; 10].join(" ");
+        let text = ["a b c d e to of"; 10].join(" ");
         assert_eq!(default_run(&text), Verdict::Drop(BELOW_AVG_THRESHOLD));
     }
 
     #[test]
     fn drops_long_average_word_length() {
-        let text = vec!["the internationalization of telecommunications"; 20].join(" ");
+        let text = ["the internationalization of telecommunications"; 20].join(" ");
         assert_eq!(default_run(&text), Verdict::Drop(ABOVE_AVG_THRESHOLD));
     }
 
     #[test]
     fn drops_too_many_hashes() {
-        let text = format!("{GOOD} {}", vec!["#tag"; 20].join(" "));
+        let text = format!("{GOOD} {}", ["#tag"; 20].join(" "));
         assert_eq!(default_run(&text), Verdict::Drop(TOO_MANY_HASHES));
     }
 
     #[test]
     fn drops_too_many_ellipses() {
-        let text = format!("{GOOD} {}", vec!["wait..."; 15].join(" "));
+        let text = format!("{GOOD} {}", ["wait..."; 15].join(" "));
         assert_eq!(default_run(&text), Verdict::Drop(TOO_MANY_ELLIPSIS));
     }
 
     #[test]
     fn drops_bullet_lists() {
-        let text = GOOD.split(". ").map(|s| format!("- {s}")).collect::<Vec<_>>().join("\n");
+        let text = GOOD
+            .split(". ")
+            .map(|s| format!("- {s}"))
+            .collect::<Vec<_>>()
+            .join("\n");
         assert_eq!(default_run(&text), Verdict::Drop(TOO_MANY_BULLETS));
     }
 
@@ -476,13 +483,13 @@ mod tests {
 
     #[test]
     fn drops_docs_with_few_alphabetic_words() {
-        let text = format!("{GOOD} {}", vec!["1234 5678 90"; 15].join(" "));
+        let text = format!("{GOOD} {}", ["1234 5678 90"; 15].join(" "));
         assert_eq!(default_run(&text), Verdict::Drop(BELOW_ALPHA_THRESHOLD));
     }
 
     #[test]
     fn drops_docs_without_stop_words() {
-        let text = vec!["Quick brown foxes jump over lazy dogs near rivers"; 8].join(" ");
+        let text = ["Quick brown foxes jump over lazy dogs near rivers"; 8].join(" ");
         assert_eq!(default_run(&text), Verdict::Drop(ENOUGH_STOP_WORDS));
     }
 
@@ -494,12 +501,17 @@ mod tests {
             content_type: "text/html".into(),
             charset: None,
         };
-        assert_eq!(GopherQuality::new(GopherQualityConfig::default(), true).process(&mut d).unwrap(), Verdict::Keep);
+        assert_eq!(
+            GopherQuality::new(GopherQualityConfig::default(), true)
+                .process(&mut d)
+                .unwrap(),
+            Verdict::Keep
+        );
     }
 
     #[test]
     fn unknown_language_skips_the_stop_word_rule_unless_per_language_is_off() {
-        let text = vec!["Quick brown foxes jump over lazy dogs near rivers"; 8].join(" ");
+        let text = ["Quick brown foxes jump over lazy dogs near rivers"; 8].join(" ");
         let mut d = doc(&text);
         d.metadata.insert("language".into(), "zz".into());
         let per_lang = GopherQuality::new(GopherQualityConfig::default(), false);
@@ -508,13 +520,16 @@ mod tests {
             per_language: false,
             ..Default::default()
         };
-        assert_eq!(GopherQuality::new(c, false).process(&mut d).unwrap(), Verdict::Drop(ENOUGH_STOP_WORDS));
+        assert_eq!(
+            GopherQuality::new(c, false).process(&mut d).unwrap(),
+            Verdict::Drop(ENOUGH_STOP_WORDS)
+        );
     }
 
     #[test]
     fn language_params_change_the_decision() {
         // French-like text with French stop words but fewer than 2 English ones.
-        let text = vec!["le chat de la maison est dans le jardin et il mange une souris grise"; 5].join(" ");
+        let text = ["le chat de la maison est dans le jardin et il mange une souris grise"; 5].join(" ");
         let c = GopherQualityConfig::default();
         let english = Thresholds {
             min_avg_word_length: c.min_avg_word_length,
@@ -528,7 +543,9 @@ mod tests {
         let p = fineweb2::LanguageParams {
             language: "fr",
             language_score: 0.824,
-            stop_words: &["de", "la", "le", "et", "à", "en", "l'", "des", "du", "les", "est", "d'", "un", "une", "il"],
+            stop_words: &[
+                "de", "la", "le", "et", "à", "en", "l'", "des", "du", "les", "est", "d'", "un", "une", "il",
+            ],
             min_stop_words: Some(2),
             min_avg_word_length: Some(2.0),
             max_avg_word_length: Some(11.0),
@@ -558,8 +575,11 @@ mod tests {
     #[test]
     fn records_signals_without_clobbering_other_stages() {
         let mut d = doc(GOOD);
-        d.metadata.insert("signals".into(), serde_json::json!({"other": {"x": 1}}));
-        GopherQuality::new(GopherQualityConfig::default(), true).process(&mut d).unwrap();
+        d.metadata
+            .insert("signals".into(), serde_json::json!({"other": {"x": 1}}));
+        GopherQuality::new(GopherQualityConfig::default(), true)
+            .process(&mut d)
+            .unwrap();
         let sig = &d.metadata["signals"];
         assert_eq!(sig["other"]["x"], 1);
         assert!(sig[STAGE]["n_words"].as_u64().unwrap() > 50);

@@ -259,16 +259,32 @@ fn evaluate(text: &str, language: &str, t: &Thresholds<'_>, all: bool, signals: 
 
     let paragraphs = split_newline_runs(text.trim_matches(is_py_space), 2);
     let (para_dups, para_dup_chars) = find_duplicates(paragraphs.iter().copied());
-    if check(DUP_PARA_FRAC, para_dups as f64 / paragraphs.len() as f64, t.dup_para_frac, signals)
-        || check(DUP_PARA_CHAR_FRAC, para_dup_chars as f64 / text_chars, t.dup_para_char_frac, signals)
-    {
+    if check(
+        DUP_PARA_FRAC,
+        para_dups as f64 / paragraphs.len() as f64,
+        t.dup_para_frac,
+        signals,
+    ) || check(
+        DUP_PARA_CHAR_FRAC,
+        para_dup_chars as f64 / text_chars,
+        t.dup_para_char_frac,
+        signals,
+    ) {
         return verdict;
     }
     let lines = split_newline_runs(text, 1);
     let (line_dups, line_dup_chars) = find_duplicates(lines.iter().copied());
-    if check(DUP_LINE_FRAC, line_dups as f64 / lines.len() as f64, t.dup_line_frac, signals)
-        || check(DUP_LINE_CHAR_FRAC, line_dup_chars as f64 / text_chars, t.dup_line_char_frac, signals)
-    {
+    if check(
+        DUP_LINE_FRAC,
+        line_dups as f64 / lines.len() as f64,
+        t.dup_line_frac,
+        signals,
+    ) || check(
+        DUP_LINE_CHAR_FRAC,
+        line_dup_chars as f64 / text_chars,
+        t.dup_line_char_frac,
+        signals,
+    ) {
         return verdict;
     }
 
@@ -348,7 +364,8 @@ mod tests {
 
     #[test]
     fn drops_paragraphs_duplicated_by_characters() {
-        let long = "A long paragraph that repeats itself with many words in it, again and again and again, to weigh a lot.";
+        let long =
+            "A long paragraph that repeats itself with many words in it, again and again and again, to weigh a lot.";
         let text = format!("{long}\n\n{long}\n\nshort one\n\nshort two\n\nshort three\n\nshort four\n\nshort five");
         assert_eq!(default_run(&text), Verdict::Drop(DUP_PARA_CHAR_FRAC));
     }
@@ -382,11 +399,11 @@ mod tests {
             top_n_grams: vec![(n, 0.2)],
             ..Default::default()
         };
-        let text = format!("{} {}", GOOD.replace('\n', " "), vec!["big sale"; 30].join(" "));
+        let text = format!("{} {}", GOOD.replace('\n', " "), ["big sale"; 30].join(" "));
         assert_eq!(run(c(2), &text), Verdict::Drop("top_2_gram"));
-        let text = format!("{} {}", GOOD.replace('\n', " "), vec!["big sale now"; 20].join(" "));
+        let text = format!("{} {}", GOOD.replace('\n', " "), ["big sale now"; 20].join(" "));
         assert_eq!(run(c(3), &text), Verdict::Drop("top_3_gram"));
-        let text = format!("{} {}", GOOD.replace('\n', " "), vec!["big sale now on"; 15].join(" "));
+        let text = format!("{} {}", GOOD.replace('\n', " "), ["big sale now on"; 15].join(" "));
         assert_eq!(run(c(4), &text), Verdict::Drop("top_4_gram"));
     }
 
@@ -452,13 +469,18 @@ mod tests {
         };
         let mut s = Map::new();
         assert_eq!(evaluate(&text, "xx", &c.thresholds("en"), false, &mut s), Verdict::Keep);
-        assert_eq!(evaluate(&text, "xx", &strict, false, &mut s), Verdict::Drop(DUP_LINE_FRAC));
+        assert_eq!(
+            evaluate(&text, "xx", &strict, false, &mut s),
+            Verdict::Drop(DUP_LINE_FRAC)
+        );
     }
 
     #[test]
     fn records_every_signal_in_annotate_mode() {
         let mut d = doc(&format!("{GOOD}\n\n{GOOD}"));
-        let v = GopherRepetition::new(GopherRepetitionConfig::default(), true).process(&mut d).unwrap();
+        let v = GopherRepetition::new(GopherRepetitionConfig::default(), true)
+            .process(&mut d)
+            .unwrap();
         assert_eq!(v, Verdict::Drop(DUP_PARA_FRAC));
         let sig = &d.metadata["signals"][STAGE];
         assert!(sig["dup_para_frac"].as_f64().unwrap() > 0.3);
@@ -477,6 +499,8 @@ mod tests {
     }
 
     fn run_doc(d: &mut Document) -> Verdict {
-        GopherRepetition::new(GopherRepetitionConfig::default(), false).process(d).unwrap()
+        GopherRepetition::new(GopherRepetitionConfig::default(), false)
+            .process(d)
+            .unwrap()
     }
 }
