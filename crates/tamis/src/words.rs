@@ -1014,7 +1014,10 @@ fn host_and_rest(h: &str) -> bool {
         || dotted_digits_after(h, "127", 3)
         || dotted_digits_after(h, "169.254", 2)
         || dotted_digits_after(h, "192.168", 2)
-        || (16..=31).any(|n| dotted_digits_after(h, &format!("172.{n}"), 2))
+        || h.strip_prefix("172.").is_some_and(|r| {
+            let d = r.bytes().take_while(u8::is_ascii_digit).count();
+            d == 2 && r[..2].parse::<u8>().is_ok_and(|n| (16..=31).contains(&n)) && dotted_digits_after(r, &r[..2], 2)
+        })
     {
         return false;
     }
@@ -1163,6 +1166,30 @@ mod tests {
     fn french_elisions_are_their_own_tokens() {
         let toks = split_words("l'homme d’Artagnan", "fr");
         assert_eq!(toks, vec!["l'", "homme", "d’", "Artagnan"]);
+    }
+
+    #[test]
+    fn urls_follow_spacy_url_match() {
+        for url in [
+            "https://example.com/a_b?c=d",
+            "www.example.org",
+            "example.com:8080/x",
+            "8.8.8.8",
+            "user@mail.example.com",
+        ] {
+            assert!(url_match(url), "{url}");
+        }
+        for not_url in [
+            "192.168.0.1",
+            "172.16.0.1",
+            "10.0.0.1",
+            "e.g",
+            "U.S.A",
+            "3.14",
+            "file.TXT",
+        ] {
+            assert!(!url_match(not_url), "{not_url}");
+        }
     }
 
     #[test]

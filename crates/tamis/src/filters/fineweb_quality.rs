@@ -355,4 +355,15 @@ mod tests {
             .unwrap();
         assert_eq!(v, Verdict::Keep);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_and_records_signals(text in "(\\PC|\n|\r|\u{2028}|#|-|…|\\.){0,300}", lang in "(en|fr|de|ja|zz)") {
+            let mut d = doc(&text);
+            d.metadata.insert("language".into(), lang.into());
+            let verdict = FineWebQuality::new(FineWebQualityConfig::default(), true).process(&mut d);
+            proptest::prop_assert!(verdict.is_ok());
+            proptest::prop_assert!(d.metadata["signals"][STAGE].is_object());
+        }
+    }
 }

@@ -603,4 +603,15 @@ mod tests {
         assert_eq!(c.max_doc_words, Some(100_000));
         assert!(toml::from_str::<GopherQualityConfig>("bogus = 1").is_err());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_and_records_signals(text in "(\\PC|\n|\r|\u{2028}|#|-|…|\\.){0,300}", lang in "(en|fr|de|ja|zz)") {
+            let mut d = doc(&text);
+            d.metadata.insert("language".into(), lang.into());
+            let verdict = GopherQuality::new(GopherQualityConfig::default(), true).process(&mut d);
+            proptest::prop_assert!(verdict.is_ok());
+            proptest::prop_assert!(d.metadata["signals"][STAGE].is_object());
+        }
+    }
 }

@@ -503,4 +503,15 @@ mod tests {
             .process(d)
             .unwrap()
     }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_and_records_signals(text in "(\\PC|\n|\r|\u{2028}|#|-|…|\\.){0,300}", lang in "(en|fr|de|ja|zz)") {
+            let mut d = doc(&text);
+            d.metadata.insert("language".into(), lang.into());
+            let verdict = GopherRepetition::new(GopherRepetitionConfig::default(), true).process(&mut d);
+            proptest::prop_assert!(verdict.is_ok());
+            proptest::prop_assert!(d.metadata["signals"][STAGE].is_object());
+        }
+    }
 }
