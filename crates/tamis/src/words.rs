@@ -300,6 +300,16 @@ impl Profile {
         }
     }
 
+    /// Index of the profile's lazily built tables (NoSpace shares the base rules).
+    fn slot(self) -> usize {
+        match self {
+            Profile::En => 0,
+            Profile::Fr => 1,
+            Profile::De => 2,
+            Profile::Base | Profile::NoSpace => 3,
+        }
+    }
+
     fn exceptions(self) -> &'static [(&'static str, &'static [u8])] {
         match self {
             Profile::En => tables::EXC_EN,
@@ -313,14 +323,37 @@ impl Profile {
 // ---------------------------------------------------------------------------------------------
 // The tokenizer loop (spaCy `Tokenizer._tokenize` / `_split_affixes` / `_attach_tokens`).
 
+/// A profile's exceptions, indexed: a (first byte, length) bitmap rejects most strings before the
+/// hash lookup.
+struct SpecialIndex {
+    /// Bit `min(len, 63)` of `present[first byte]`.
+    present: [u64; 256],
+    map: HashMap<&'static str, &'static [u8]>,
+}
+
+fn special_index(profile: Profile) -> &'static SpecialIndex {
+    static INDEXES: [OnceLock<SpecialIndex>; 4] = [OnceLock::new(), OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    INDEXES[profile.slot()].get_or_init(|| {
+        let mut present = [0u64; 256];
+        let mut map = HashMap::new();
+        for &(orth, lens) in profile.exceptions() {
+            if let Some(&b) = orth.as_bytes().first() {
+                present[usize::from(b)] |= 1 << orth.len().min(63);
+                map.insert(orth, lens);
+            }
+        }
+        SpecialIndex { present, map }
+    })
+}
+
 /// The special-case split of `s` (UTF-8 byte lengths of its tokens), if `s` is an exception.
 fn special(s: &str, profile: Profile) -> Option<&'static [u8]> {
-    let table = profile.exceptions();
-    table
-        .binary_search_by(|(orth, _)| (*orth).cmp(s))
-        .ok()
-        .and_then(|i| table.get(i))
-        .map(|(_, lens)| *lens)
+    let &b = s.as_bytes().first()?;
+    let index = special_index(profile);
+    if index.present[usize::from(b)] & (1 << s.len().min(63)) == 0 {
+        return None;
+    }
+    index.map.get(s).copied()
 }
 
 /// Push the tokens of special case `s` (byte lengths `lens`). Falls back to `s` whole if the table
@@ -438,13 +471,7 @@ struct SpecialMatcher {
 fn special_matcher(profile: Profile) -> &'static SpecialMatcher {
     static MATCHERS: [OnceLock<SpecialMatcher>; 4] =
         [OnceLock::new(), OnceLock::new(), OnceLock::new(), OnceLock::new()];
-    let slot = match profile {
-        Profile::En => 0,
-        Profile::Fr => 1,
-        Profile::De => 2,
-        Profile::Base | Profile::NoSpace => 3,
-    };
-    MATCHERS[slot].get_or_init(|| {
+    MATCHERS[profile.slot()].get_or_init(|| {
         let mut by_first: HashMap<&'static str, Vec<Vec<&'static str>>> = HashMap::new();
         let mut suffixes = Vec::new();
         for &(orth, _) in profile.exceptions() {
@@ -844,7 +871,11 @@ fn find_suffix(s: &str, profile: Profile) -> usize {
             }
         }
     }
-    if best < 4 || s.len() > 4 {
+    // Units and currencies follow an ASCII digit (longest entry: 10 bytes).
+    if s.as_bytes()[s.len().saturating_sub(12)..]
+        .iter()
+        .any(u8::is_ascii_digit)
+    {
         best = best.max(after_digit_suffix(s, tables::CURRENCY));
         best = best.max(after_digit_suffix(s, tables::UNITS));
     }
