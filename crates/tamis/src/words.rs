@@ -29,8 +29,11 @@
 //!   spaCy's ~170 patterns compiled with the `regex` crate, their letter classes (`ALPHA`,
 //!   `ALPHA_LOWER` under `(?i)`) taken as `\p{L}`.
 //! - Languages other than en/fr/de use spaCy's base rules and base exceptions (spaCy `xx`), which is
-//!   what datatrove uses for unassigned languages; datatrove assigns some languages other spaCy
-//!   languages or non-spaCy tokenizers (es, it, ru, ... differ in details).
+//!   what datatrove uses for unassigned languages. datatrove assigns many languages their own spaCy
+//!   tokenizer, whose abbreviation exceptions (and for ~35 of them, punctuation rules) are not
+//!   reproduced here. Measured on 100 HPLT documents each (token match with datatrove): af 100 %,
+//!   ru 99.8 %, bg 99.6 %, ast 99.5 %, nb 98.5 % (abbreviations like `kl.`, `2.`), ca 88.7 % (Catalan
+//!   splits `del` → `d` `el`).
 //! - zh/ja/th/lo/km/my/bo (no spaces between words): NOT datatrove's tokenizers (jieba, SudachiPy,
 //!   pythainlp, ...). Fallback: the base rules, then every character of those scripts is its own
 //!   token, so counts are "characters" there, not words.
