@@ -1,12 +1,111 @@
-//! STUB: GopherRepetition (datatrove parity) — to be implemented.
+//! Gopher repetition rules (Rae et al. 2021, Table A1), as datatrove's `GopherRepetitionFilter`:
+//! same definitions, defaults, rule order and reason names.
+//!
+//! - paragraphs = `re.split(r"\n{2,}", text.strip())`, lines = `re.split(r"\n+", text)` (not
+//!   stripped: a leading/trailing newline gives an empty line, and repeated empty lines count as
+//!   duplicates, as in datatrove);
+//! - duplicates count only the 2nd and later copies (`find_duplicates`); character fractions divide
+//!   by the text's length in Unicode code points;
+//! - top n-gram: `len(" ".join(ngram)) × count` of the most frequent n-gram (ties: the first seen,
+//!   as `Counter.most_common`); duplicated n-grams: datatrove's greedy scan over `"".join(words[i:i+n])`
+//!   (a repeat adds its length and jumps n words);
+//! - words are [`crate::words::split_words`] tokens, not lower-cased.
+//!
+//! Empty text is dropped with `empty`, as datatrove does.
+//!
+//! Language: `metadata.language`, else `language`. With `per_language = true` and a non-English
+//! language FineWeb-2 has settings for, its `dup_*` fractions and n-gram thresholds replace the
+//! config's (`None` = rule disabled; FineWeb-2 disables the paragraph rules and `dup_line_char_frac`).
+//! Other languages keep the config's (datatrove's) thresholds: these rules are language-neutral.
+//! As in datatrove, a fraction of 0 (Python falsy) disables its rule.
 
 use crate::document::Document;
+use crate::filters::fineweb2;
+use crate::filters::gopher_quality::{doc_language, is_english, record_signals};
 use crate::stage::{Stage, StageError, Verdict};
+use crate::words::{is_py_space, split_words};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::{HashMap, HashSet};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub const EMPTY: &str = "empty";
+pub const DUP_PARA_FRAC: &str = "dup_para_frac";
+pub const DUP_PARA_CHAR_FRAC: &str = "dup_para_char_frac";
+pub const DUP_LINE_FRAC: &str = "dup_line_frac";
+pub const DUP_LINE_CHAR_FRAC: &str = "dup_line_char_frac";
+
+/// The stage's name in `metadata.signals`.
+pub const STAGE: &str = "gopher_repetition";
+
+/// `top_{n}_gram` (datatrove's f-string), for the n the filter is used with.
+fn top_reason(n: usize) -> &'static str {
+    match n {
+        1 => "top_1_gram",
+        2 => "top_2_gram",
+        3 => "top_3_gram",
+        4 => "top_4_gram",
+        5 => "top_5_gram",
+        6 => "top_6_gram",
+        _ => "top_n_gram",
+    }
+}
+
+/// `duplicated_{n}_n_grams` (datatrove's f-string).
+fn dup_reason(n: usize) -> &'static str {
+    match n {
+        1 => "duplicated_1_n_grams",
+        2 => "duplicated_2_n_grams",
+        3 => "duplicated_3_n_grams",
+        4 => "duplicated_4_n_grams",
+        5 => "duplicated_5_n_grams",
+        6 => "duplicated_6_n_grams",
+        7 => "duplicated_7_n_grams",
+        8 => "duplicated_8_n_grams",
+        9 => "duplicated_9_n_grams",
+        10 => "duplicated_10_n_grams",
+        11 => "duplicated_11_n_grams",
+        12 => "duplicated_12_n_grams",
+        _ => "duplicated_n_n_grams",
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct GopherRepetitionConfig {}
+pub struct GopherRepetitionConfig {
+    /// Drop if duplicated lines / lines is above this (datatrove 0.3).
+    pub dup_line_frac: Option<f64>,
+    /// Drop if duplicated paragraphs / paragraphs is above this (datatrove 0.3).
+    pub dup_para_frac: Option<f64>,
+    /// Drop if chars in duplicated lines / chars is above this (datatrove 0.2).
+    pub dup_line_char_frac: Option<f64>,
+    /// Drop if chars in duplicated paragraphs / chars is above this (datatrove 0.2).
+    pub dup_para_char_frac: Option<f64>,
+    /// `[n, fraction]` pairs: drop if the most frequent n-gram covers more than the fraction of the
+    /// chars (datatrove `[[2, 0.2], [3, 0.18], [4, 0.16]]`).
+    pub top_n_grams: Vec<(usize, f64)>,
+    /// `[n, fraction]` pairs: drop if repeated n-grams cover more than the fraction of the chars
+    /// (datatrove `[[5, 0.15], [6, 0.14], [7, 0.13], [8, 0.12], [9, 0.11], [10, 0.1]]`).
+    pub dup_n_grams: Vec<(usize, f64)>,
+    /// Language (ISO 639-1) for documents without `metadata.language`.
+    pub language: String,
+    /// Use FineWeb-2's per-language thresholds (see the module docs).
+    pub per_language: bool,
+}
+
+impl Default for GopherRepetitionConfig {
+    fn default() -> Self {
+        GopherRepetitionConfig {
+            dup_line_frac: Some(0.3),
+            dup_para_frac: Some(0.3),
+            dup_line_char_frac: Some(0.2),
+            dup_para_char_frac: Some(0.2),
+            top_n_grams: vec![(2, 0.2), (3, 0.18), (4, 0.16)],
+            dup_n_grams: vec![(5, 0.15), (6, 0.14), (7, 0.13), (8, 0.12), (9, 0.11), (10, 0.10)],
+            language: "en".into(),
+            per_language: true,
+        }
+    }
+}
 
 impl GopherRepetitionConfig {
     pub fn example() -> Self {
@@ -15,9 +114,7 @@ impl GopherRepetitionConfig {
 }
 
 pub struct GopherRepetition {
-    #[expect(dead_code, reason = "stub")]
     record_signals: bool,
-    #[expect(dead_code, reason = "stub")]
     config: GopherRepetitionConfig,
 }
 
@@ -28,8 +125,393 @@ impl GopherRepetition {
     }
 }
 
+/// Thresholds in force for one document.
+struct Thresholds<'c> {
+    dup_line_frac: Option<f64>,
+    dup_para_frac: Option<f64>,
+    dup_line_char_frac: Option<f64>,
+    dup_para_char_frac: Option<f64>,
+    top_n_grams: &'c [(usize, f64)],
+    dup_n_grams: &'c [(usize, f64)],
+}
+
+impl GopherRepetitionConfig {
+    fn thresholds(&self, language: &str) -> Thresholds<'_> {
+        if self.per_language && !is_english(language) {
+            if let Some(p) = fineweb2::params(language) {
+                return Thresholds {
+                    dup_line_frac: p.dup_line_frac,
+                    dup_para_frac: p.dup_para_frac,
+                    dup_line_char_frac: p.dup_line_char_frac,
+                    dup_para_char_frac: p.dup_para_char_frac,
+                    top_n_grams: p.top_n_grams,
+                    dup_n_grams: p.dup_n_grams,
+                };
+            }
+        }
+        Thresholds {
+            dup_line_frac: self.dup_line_frac,
+            dup_para_frac: self.dup_para_frac,
+            dup_line_char_frac: self.dup_line_char_frac,
+            dup_para_char_frac: self.dup_para_char_frac,
+            top_n_grams: &self.top_n_grams,
+            dup_n_grams: &self.dup_n_grams,
+        }
+    }
+}
+
+/// datatrove `find_duplicates`: (number of 2nd+ copies, their total length in code points).
+pub(crate) fn find_duplicates<'a>(items: impl IntoIterator<Item = &'a str>) -> (usize, usize) {
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut dup_elements = 0usize;
+    let mut dup_chars = 0usize;
+    for item in items {
+        if !seen.insert(item) {
+            dup_elements += 1;
+            dup_chars += item.chars().count();
+        }
+    }
+    (dup_elements, dup_chars)
+}
+
+/// Split on runs of `min_run` or more `\n` (`re.split(r"\n{k,}", s)`); keeps empty pieces.
+fn split_newline_runs(s: &str, min_run: usize) -> Vec<&str> {
+    let mut out = Vec::new();
+    let bytes = s.as_bytes();
+    let mut start = 0usize;
+    let mut i = 0usize;
+    while i < bytes.len() {
+        if bytes[i] == b'\n' {
+            let run = bytes[i..].iter().take_while(|&&b| b == b'\n').count();
+            if run >= min_run {
+                out.push(&s[start..i]);
+                start = i + run;
+            }
+            i += run;
+        } else {
+            i += 1;
+        }
+    }
+    out.push(&s[start..]);
+    out
+}
+
+/// `len(" ".join(ngram)) * count` of the most common n-gram (first seen wins ties); 0 if none.
+fn top_ngram_chars(words: &[&str], word_chars: &[usize], n: usize) -> usize {
+    if n == 0 || words.len() < n {
+        return 0;
+    }
+    // Tokens contain no whitespace, so " ".join equality is slice equality.
+    let mut counts: HashMap<&[&str], (usize, usize)> = HashMap::new();
+    for (i, gram) in words.windows(n).enumerate() {
+        counts.entry(gram).or_insert((0, i)).0 += 1;
+    }
+    let Some((&gram, _)) = counts
+        .iter()
+        .max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.1 .1.cmp(&a.1 .1)))
+    else {
+        return 0;
+    };
+    let (count, first) = counts.get(gram).copied().unwrap_or((0, 0));
+    let len: usize = word_chars[first..first + n].iter().sum::<usize>() + (n - 1);
+    len * count
+}
+
+/// datatrove `find_all_duplicate`: greedy scan; an n-gram (`"".join`) seen before adds its length
+/// and the scan jumps n words.
+fn all_duplicate_chars(words: &[&str], word_chars: &[usize], n: usize) -> usize {
+    if n == 0 || words.len() < n {
+        return 0;
+    }
+    // Keyed by a 128-bit hash of the concatenation: "".join can make different word tuples equal.
+    let mut seen: HashSet<u128> = HashSet::new();
+    let mut repeated = 0usize;
+    let mut idx = 0usize;
+    while idx + n <= words.len() {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        for w in &words[idx..idx + n] {
+            h.update(w.as_bytes());
+        }
+        if seen.insert(h.digest128()) {
+            idx += 1;
+        } else {
+            repeated += word_chars[idx..idx + n].iter().sum::<usize>();
+            idx += n;
+        }
+    }
+    repeated
+}
+
+/// Evaluate the rules in datatrove's order; with `all`, keep computing every signal after a drop.
+fn evaluate(text: &str, language: &str, t: &Thresholds<'_>, all: bool, signals: &mut Map<String, Value>) -> Verdict {
+    if text.is_empty() {
+        return Verdict::Drop(EMPTY);
+    }
+    let mut verdict = Verdict::Keep;
+    let mut check = |name: &'static str, value: f64, max: Option<f64>, signals: &mut Map<String, Value>| -> bool {
+        signals.insert(name.into(), num(value));
+        if verdict == Verdict::Keep && max.filter(|m| *m != 0.0).is_some_and(|m| value > m) {
+            verdict = Verdict::Drop(name);
+        }
+        verdict != Verdict::Keep && !all
+    };
+    let text_chars = text.chars().count() as f64;
+
+    let paragraphs = split_newline_runs(text.trim_matches(is_py_space), 2);
+    let (para_dups, para_dup_chars) = find_duplicates(paragraphs.iter().copied());
+    if check(
+        DUP_PARA_FRAC,
+        para_dups as f64 / paragraphs.len() as f64,
+        t.dup_para_frac,
+        signals,
+    ) || check(
+        DUP_PARA_CHAR_FRAC,
+        para_dup_chars as f64 / text_chars,
+        t.dup_para_char_frac,
+        signals,
+    ) {
+        return verdict;
+    }
+    let lines = split_newline_runs(text, 1);
+    let (line_dups, line_dup_chars) = find_duplicates(lines.iter().copied());
+    if check(
+        DUP_LINE_FRAC,
+        line_dups as f64 / lines.len() as f64,
+        t.dup_line_frac,
+        signals,
+    ) || check(
+        DUP_LINE_CHAR_FRAC,
+        line_dup_chars as f64 / text_chars,
+        t.dup_line_char_frac,
+        signals,
+    ) {
+        return verdict;
+    }
+
+    let words = split_words(text, language);
+    let word_chars: Vec<usize> = words.iter().map(|w| w.chars().count()).collect();
+    for &(n, frac) in t.top_n_grams {
+        if words.len() < n || n == 0 {
+            continue; // datatrove: no n-grams, rule skipped
+        }
+        let value = top_ngram_chars(&words, &word_chars, n) as f64 / text_chars;
+        if check(top_reason(n), value, Some(frac), signals) {
+            return verdict;
+        }
+    }
+    for &(n, frac) in t.dup_n_grams {
+        let value = all_duplicate_chars(&words, &word_chars, n) as f64 / text_chars;
+        if check(dup_reason(n), value, Some(frac), signals) {
+            return verdict;
+        }
+    }
+    verdict
+}
+
+fn num(x: f64) -> Value {
+    serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
+}
+
 impl Stage for GopherRepetition {
-    fn process(&self, _doc: &mut Document) -> Result<Verdict, StageError> {
-        Ok(Verdict::Keep)
+    fn process(&self, doc: &mut Document) -> Result<Verdict, StageError> {
+        let Some(text) = doc.text() else {
+            return Ok(Verdict::Keep);
+        };
+        let language = doc_language(doc, &self.config.language);
+        let thresholds = self.config.thresholds(language);
+        let mut signals = Map::new();
+        let verdict = evaluate(text, language, &thresholds, self.record_signals, &mut signals);
+        if self.record_signals {
+            record_signals(doc, STAGE, signals);
+        }
+        Ok(verdict)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::test_doc as doc;
+
+    const GOOD: &str = "The quick brown fox jumps over the lazy dog and runs to the forest with the other animals.\n\
+        It is a sunny day and the birds are singing in the trees of the old park near the river.\n\n\
+        Children play with a ball while their parents talk about the weather and the news of the week.\n\
+        Later they will have lunch together and walk back home before the evening comes to the town.";
+
+    fn run(config: GopherRepetitionConfig, text: &str) -> Verdict {
+        GopherRepetition::new(config, false).process(&mut doc(text)).unwrap()
+    }
+
+    fn default_run(text: &str) -> Verdict {
+        run(GopherRepetitionConfig::default(), text)
+    }
+
+    #[test]
+    fn keeps_text_without_repetition() {
+        assert_eq!(default_run(GOOD), Verdict::Keep);
+    }
+
+    #[test]
+    fn drops_empty_text() {
+        assert_eq!(default_run(""), Verdict::Drop(EMPTY));
+    }
+
+    #[test]
+    fn drops_duplicated_paragraphs() {
+        let text = format!("{GOOD}\n\nSame paragraph here.\n\nSame paragraph here.\n\nSame paragraph here.");
+        assert_eq!(default_run(&text), Verdict::Drop(DUP_PARA_FRAC));
+    }
+
+    #[test]
+    fn drops_paragraphs_duplicated_by_characters() {
+        let long =
+            "A long paragraph that repeats itself with many words in it, again and again and again, to weigh a lot.";
+        let text = format!("{long}\n\n{long}\n\nshort one\n\nshort two\n\nshort three\n\nshort four\n\nshort five");
+        assert_eq!(default_run(&text), Verdict::Drop(DUP_PARA_CHAR_FRAC));
+    }
+
+    #[test]
+    fn drops_duplicated_lines() {
+        let c = GopherRepetitionConfig {
+            dup_para_frac: None,
+            dup_para_char_frac: None,
+            ..Default::default()
+        };
+        let text = format!("{GOOD}\nmenu\nmenu\nmenu\nmenu");
+        assert_eq!(run(c, &text), Verdict::Drop(DUP_LINE_FRAC));
+    }
+
+    #[test]
+    fn drops_lines_duplicated_by_characters() {
+        let c = GopherRepetitionConfig {
+            dup_para_frac: None,
+            dup_para_char_frac: None,
+            ..Default::default()
+        };
+        let long = "A long line that repeats itself with many words in it, again and again, to weigh a lot of chars.";
+        let text = format!("{long}\n{long}\nb\nc\nd\ne\nf\ng");
+        assert_eq!(run(c, &text), Verdict::Drop(DUP_LINE_CHAR_FRAC));
+    }
+
+    #[test]
+    fn drops_dominant_top_ngrams() {
+        let c = |n: usize| GopherRepetitionConfig {
+            top_n_grams: vec![(n, 0.2)],
+            ..Default::default()
+        };
+        let text = format!("{} {}", GOOD.replace('\n', " "), ["big sale"; 30].join(" "));
+        assert_eq!(run(c(2), &text), Verdict::Drop("top_2_gram"));
+        let text = format!("{} {}", GOOD.replace('\n', " "), ["big sale now"; 20].join(" "));
+        assert_eq!(run(c(3), &text), Verdict::Drop("top_3_gram"));
+        let text = format!("{} {}", GOOD.replace('\n', " "), ["big sale now on"; 15].join(" "));
+        assert_eq!(run(c(4), &text), Verdict::Drop("top_4_gram"));
+    }
+
+    #[test]
+    fn drops_duplicated_ngrams() {
+        for n in 5..=10 {
+            let c = GopherRepetitionConfig {
+                top_n_grams: Vec::new(),
+                dup_n_grams: vec![(n, 0.1)],
+                ..Default::default()
+            };
+            let phrase = "one two three four five six seven eight nine ten";
+            let text = format!("{} {phrase} {phrase} {phrase}", GOOD.replace('\n', " "));
+            assert_eq!(run(c, &text), Verdict::Drop(dup_reason(n)), "n = {n}");
+        }
+        assert_eq!(dup_reason(5), "duplicated_5_n_grams");
+        assert_eq!(dup_reason(10), "duplicated_10_n_grams");
+    }
+
+    #[test]
+    fn find_duplicates_counts_second_and_later_copies_only() {
+        assert_eq!(find_duplicates(["ab", "c", "ab", "ab", "é"]), (2, 4));
+        assert_eq!(find_duplicates(["", "x", ""]), (1, 0));
+    }
+
+    #[test]
+    fn greedy_duplicate_scan_matches_datatrove() {
+        // datatrove: words a b a b a b, n=2 -> "ab" at 0 new, "ba" at 1 new, "ab" at 2 repeat (+2, jump to 4),
+        // "ab" at 4 repeat (+2) -> 4.
+        let words = ["a", "b", "a", "b", "a", "b"];
+        let chars = [1; 6];
+        assert_eq!(all_duplicate_chars(&words, &chars, 2), 4);
+        // "".join makes ("ab", "c") equal to ("a", "bc").
+        let words = ["ab", "c", "a", "bc"];
+        assert_eq!(all_duplicate_chars(&words, &[2, 1, 1, 2], 2), 3);
+    }
+
+    #[test]
+    fn top_ngram_ties_take_the_first_seen() {
+        // "xx y" and "y z" both occur twice; "xx y" (first seen) has 4 chars.
+        let words = ["xx", "y", "xx", "y", "z", "q", "y", "z"];
+        let chars: Vec<usize> = words.iter().map(|w| w.chars().count()).collect();
+        assert_eq!(top_ngram_chars(&words, &chars, 2), 8);
+    }
+
+    #[test]
+    fn splits_paragraphs_and_lines_like_re_split() {
+        assert_eq!(split_newline_runs("a\n\n\nb\nc", 2), vec!["a", "b\nc"]);
+        assert_eq!(split_newline_runs("\na\n\nb\n", 1), vec!["", "a", "b", ""]);
+    }
+
+    #[test]
+    fn language_params_change_the_decision() {
+        let text = format!("{GOOD}\nmenu\nmenu");
+        let c = GopherRepetitionConfig::default();
+        let strict = Thresholds {
+            dup_line_frac: Some(0.1),
+            dup_para_frac: None,
+            dup_line_char_frac: None,
+            dup_para_char_frac: None,
+            top_n_grams: &[],
+            dup_n_grams: &[],
+        };
+        let mut s = Map::new();
+        assert_eq!(evaluate(&text, "xx", &c.thresholds("en"), false, &mut s), Verdict::Keep);
+        assert_eq!(
+            evaluate(&text, "xx", &strict, false, &mut s),
+            Verdict::Drop(DUP_LINE_FRAC)
+        );
+    }
+
+    #[test]
+    fn records_every_signal_in_annotate_mode() {
+        let mut d = doc(&format!("{GOOD}\n\n{GOOD}"));
+        let v = GopherRepetition::new(GopherRepetitionConfig::default(), true)
+            .process(&mut d)
+            .unwrap();
+        assert_eq!(v, Verdict::Drop(DUP_PARA_FRAC));
+        let sig = &d.metadata["signals"][STAGE];
+        assert!(sig["dup_para_frac"].as_f64().unwrap() > 0.3);
+        assert!(sig["duplicated_10_n_grams"].as_f64().is_some());
+    }
+
+    #[test]
+    fn raw_documents_pass() {
+        let mut d = doc("");
+        d.body = crate::document::Body::Raw {
+            bytes: Vec::new(),
+            content_type: "text/html".into(),
+            charset: None,
+        };
+        assert_eq!(run_doc(&mut d), Verdict::Keep);
+    }
+
+    fn run_doc(d: &mut Document) -> Verdict {
+        GopherRepetition::new(GopherRepetitionConfig::default(), false)
+            .process(d)
+            .unwrap()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_and_records_signals(text in "(\\PC|\n|\r|\u{2028}|#|-|…|\\.){0,300}", lang in "(en|fr|de|ja|zz)") {
+            let mut d = doc(&text);
+            d.metadata.insert("language".into(), lang.into());
+            let verdict = GopherRepetition::new(GopherRepetitionConfig::default(), true).process(&mut d);
+            proptest::prop_assert!(verdict.is_ok());
+            proptest::prop_assert!(d.metadata["signals"][STAGE].is_object());
+        }
     }
 }
