@@ -13,6 +13,7 @@
 use super::lexicon::{fold, is_unspaced_script, normalize, Lexicon, PROMPT_MAX_CHARS, PROMPT_MAX_WORDS};
 use super::site_lines::{site_key, SiteLines};
 use crate::document::{Body, Document};
+use crate::filters::c4_quality::{c4_line_reason, C4QualityConfig};
 use crate::stage::{Stage, StageError, Verdict};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -29,6 +30,12 @@ pub const TEASER_LIST: &str = "teaser_list";
 pub const PAGE_HEAD: &str = "page_head";
 pub const CAPTION: &str = "caption";
 pub const SITE_FREQUENT: &str = "site_frequent";
+pub const C4_TOO_LONG_WORD: &str = "c4_too_long_word";
+pub const C4_NO_TERMINAL_PUNC: &str = "c4_no_terminal_punc";
+pub const C4_TOO_FEW_WORDS: &str = "c4_too_few_words";
+pub const C4_JAVASCRIPT: &str = "c4_javascript";
+pub const C4_POLICY: &str = "c4_policy";
+pub const C4_OTHER: &str = "c4_line";
 /// Document reason: nothing is left after cleaning.
 pub const EMPTY: &str = "empty_after_cleaning";
 
@@ -86,6 +93,7 @@ pub struct LineDecision<'a> {
 
 pub struct CleanLines {
     config: CleanLinesConfig,
+    c4: C4QualityConfig,
     lexicon: &'static Lexicon,
     site_lines: Option<Arc<SiteLines>>,
 }
@@ -93,8 +101,13 @@ pub struct CleanLines {
 impl CleanLines {
     /// `site_lines`: the index of the site-line pass (`None` = that rule is off).
     pub fn new(config: CleanLinesConfig, site_lines: Option<Arc<SiteLines>>) -> Self {
+        let c4 = C4QualityConfig {
+            filter_no_terminal_punct: config.c4_terminal_punct,
+            ..C4QualityConfig::default()
+        };
         CleanLines {
             config,
+            c4,
             lexicon: Lexicon::builtin(),
             site_lines,
         }
@@ -128,9 +141,22 @@ impl CleanLines {
             .collect()
     }
 
+    /// C4's line rules (datatrove's `C4QualityFilter`, FineWeb's setting unless `c4_terminal_punct`);
+    /// reasons are prefixed `c4_` to tell them from furniture. Citations are not rewritten here (that
+    /// is the `c4_quality` stage's job): this stage only removes lines.
     fn c4_reason(&self, line: &str) -> Option<&'static str> {
-        let _ = (line, self.config.c4_terminal_punct);
-        None
+        let line = line.trim();
+        if line.is_empty() {
+            return None;
+        }
+        c4_line_reason(line, &self.c4).map(|r| match r {
+            "too_long_word" => C4_TOO_LONG_WORD,
+            "no_terminal_punc" => C4_NO_TERMINAL_PUNC,
+            "too_few_words" => C4_TOO_FEW_WORDS,
+            "javascript" => C4_JAVASCRIPT,
+            "policy" => C4_POLICY,
+            _ => C4_OTHER,
+        })
     }
 }
 
@@ -780,6 +806,23 @@ mod tests {
         assert_eq!(reason_of(&text, "Le projet comprend :"), None);
         assert_eq!(reason_of(&text, "Un festival de jazz à Lyon"), Some(TEASER_LIST));
         assert_eq!(reason_of(&text, "Retraites ce qui change"), Some(TEASER_LIST));
+    }
+
+    #[test]
+    fn c4_line_rules_are_optional() {
+        let text = format!("{BODY}\nPlease enable JavaScript to view the comments powered by our partner.\nOui");
+        assert_eq!(reason_of(&text, "Oui"), None);
+        let c4 = CleanLines::new(
+            CleanLinesConfig {
+                c4_lines: true,
+                ..CleanLinesConfig::default()
+            },
+            None,
+        );
+        let r: Vec<_> = c4.decide(&text, 0).into_iter().map(|d| d.reason).collect();
+        assert_eq!(r[3], Some(C4_JAVASCRIPT));
+        assert_eq!(r[4], Some(C4_TOO_FEW_WORDS));
+        assert_eq!(r[0], None);
     }
 
     #[test]
