@@ -162,7 +162,7 @@ impl GopherRepetitionConfig {
 
 /// datatrove `find_duplicates`: (number of 2nd+ copies, their total length in code points).
 pub(crate) fn find_duplicates<'a>(items: impl IntoIterator<Item = &'a str>) -> (usize, usize) {
-    let mut seen: HashSet<&str> = HashSet::new();
+    let mut seen: HashSet<&str, Mix> = HashSet::default();
     let mut dup_elements = 0usize;
     let mut dup_chars = 0usize;
     for item in items {
@@ -196,43 +196,157 @@ fn split_newline_runs(s: &str, min_run: usize) -> Vec<&str> {
     out
 }
 
+/// A hasher for keys that are already well spread or small packed integers: one multiply-fold.
+/// SipHash (std's default) costs more than the n-gram counting itself here.
+/// Seeded once per process, so crafted text cannot aim at collisions; results never depend on the
+/// table's order (ties are broken by position).
+struct MixHasher(u64);
+
+impl Default for MixHasher {
+    fn default() -> Self {
+        static SEED: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+        MixHasher(*SEED.get_or_init(|| {
+            use std::hash::BuildHasher;
+            std::collections::hash_map::RandomState::new().hash_one(0x7461_6d69_u64)
+        }))
+    }
+}
+
+impl std::hash::Hasher for MixHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(c);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        let mut word = [0u8; 8];
+        word[..rest.len()].copy_from_slice(rest);
+        self.write_u64(u64::from_le_bytes(word) ^ ((rest.len() as u64) << 59));
+    }
+    fn write_u32(&mut self, x: u32) {
+        self.write_u64(u64::from(x));
+    }
+    fn write_u64(&mut self, x: u64) {
+        let m = u128::from(self.0 ^ x) * 0x9E37_79B9_7F4A_7C15;
+        self.0 = (m as u64) ^ ((m >> 64) as u64);
+    }
+    fn write_u128(&mut self, x: u128) {
+        self.write_u64(x as u64);
+        self.write_u64((x >> 64) as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type Mix = std::hash::BuildHasherDefault<MixHasher>;
+
+/// Each distinct word as a small integer (equal words, equal ids).
+fn word_ids(words: &[&str]) -> Vec<u32> {
+    let mut ids: HashMap<&str, u32, Mix> = HashMap::with_capacity_and_hasher(words.len() / 2 + 1, Mix::default());
+    words
+        .iter()
+        .map(|w| {
+            let next = ids.len() as u32;
+            *ids.entry(w).or_insert(next)
+        })
+        .collect()
+}
+
 /// `len(" ".join(ngram)) * count` of the most common n-gram (first seen wins ties); 0 if none.
-fn top_ngram_chars(words: &[&str], word_chars: &[usize], n: usize) -> usize {
-    if n == 0 || words.len() < n {
+/// Up to 4 word ids pack into a u128 key; longer n-grams (not in datatrove's defaults) are keyed by
+/// a 128-bit hash of their ids.
+fn top_ngram_chars(ids: &[u32], word_chars: &[usize], n: usize) -> usize {
+    if n == 0 || ids.len() < n {
         return 0;
     }
-    // Tokens contain no whitespace, so " ".join equality is slice equality.
-    let mut counts: HashMap<&[&str], (usize, usize)> = HashMap::new();
-    for (i, gram) in words.windows(n).enumerate() {
-        counts.entry(gram).or_insert((0, i)).0 += 1;
+    // Tokens contain no whitespace, so " ".join equality is word-tuple equality.
+    let mut counts: HashMap<u128, (usize, usize), Mix> = HashMap::with_capacity_and_hasher(ids.len(), Mix::default());
+    for (i, gram) in ids.windows(n).enumerate() {
+        let key = if n <= 4 {
+            gram.iter().fold(0u128, |k, &id| (k << 32) | u128::from(id))
+        } else {
+            let bytes: Vec<u8> = gram.iter().flat_map(|id| id.to_le_bytes()).collect();
+            xxhash_rust::xxh3::xxh3_128(&bytes)
+        };
+        counts.entry(key).or_insert((0, i)).0 += 1;
     }
-    let Some((&gram, _)) = counts
-        .iter()
-        .max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.1 .1.cmp(&a.1 .1)))
-    else {
+    let Some(&(count, first)) = counts.values().max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1))) else {
         return 0;
     };
-    let (count, first) = counts.get(gram).copied().unwrap_or((0, 0));
     let len: usize = word_chars[first..first + n].iter().sum::<usize>() + (n - 1);
     len * count
 }
 
+/// Polynomial prefix hashes (mod 2^61 − 1) over the words' bytes written one after another, so
+/// that the key of words[i..j] is the key of their `"".join`: datatrove compares n-grams by that
+/// string, and different word tuples can join to the same one.
+struct Concat {
+    /// Byte offset of each word in the concatenation (len = words + 1).
+    offsets: Vec<usize>,
+    prefix: Vec<u64>,
+    powers: Vec<u64>,
+}
+
+const MERSENNE61: u64 = (1 << 61) - 1;
+
+fn mul_mod(a: u64, b: u64) -> u64 {
+    let p = u128::from(a) * u128::from(b);
+    let r = ((p & u128::from(MERSENNE61)) + (p >> 61)) as u64;
+    if r >= MERSENNE61 {
+        r - MERSENNE61
+    } else {
+        r
+    }
+}
+
+impl Concat {
+    fn new(words: &[&str]) -> Concat {
+        const BASE: u64 = 1_000_003;
+        let total: usize = words.iter().map(|w| w.len()).sum();
+        let mut offsets = Vec::with_capacity(words.len() + 1);
+        let mut prefix = Vec::with_capacity(total + 1);
+        let mut powers = Vec::with_capacity(total + 1);
+        prefix.push(0);
+        powers.push(1);
+        offsets.push(0);
+        for w in words {
+            for &b in w.as_bytes() {
+                let h = *prefix.last().unwrap_or(&0);
+                prefix.push((mul_mod(h, BASE) + u64::from(b) + 1) % MERSENNE61);
+                powers.push(mul_mod(*powers.last().unwrap_or(&1), BASE));
+            }
+            offsets.push(prefix.len() - 1);
+        }
+        Concat {
+            offsets,
+            prefix,
+            powers,
+        }
+    }
+
+    /// Key of `"".join(words[i..j])`: its hash and its byte length.
+    fn key(&self, i: usize, j: usize) -> u128 {
+        let (a, b) = (self.offsets[i], self.offsets[j]);
+        let h = (self.prefix[b] + MERSENNE61 - mul_mod(self.prefix[a], self.powers[b - a])) % MERSENNE61;
+        (u128::from(h) << 64) | (b - a) as u128
+    }
+}
+
 /// datatrove `find_all_duplicate`: greedy scan; an n-gram (`"".join`) seen before adds its length
 /// and the scan jumps n words.
-fn all_duplicate_chars(words: &[&str], word_chars: &[usize], n: usize) -> usize {
-    if n == 0 || words.len() < n {
+fn all_duplicate_chars(concat: &Concat, word_chars: &[usize], n: usize) -> usize {
+    let words = word_chars.len();
+    if n == 0 || words < n {
         return 0;
     }
-    // Keyed by a 128-bit hash of the concatenation: "".join can make different word tuples equal.
-    let mut seen: HashSet<u128> = HashSet::new();
+    let mut seen: HashSet<u128, Mix> = HashSet::with_capacity_and_hasher(words, Mix::default());
     let mut repeated = 0usize;
     let mut idx = 0usize;
-    while idx + n <= words.len() {
-        let mut h = xxhash_rust::xxh3::Xxh3::new();
-        for w in &words[idx..idx + n] {
-            h.update(w.as_bytes());
-        }
-        if seen.insert(h.digest128()) {
+    while idx + n <= words {
+        if seen.insert(concat.key(idx, idx + n)) {
             idx += 1;
         } else {
             repeated += word_chars[idx..idx + n].iter().sum::<usize>();
@@ -290,17 +404,19 @@ fn evaluate(text: &str, language: &str, t: &Thresholds<'_>, all: bool, signals: 
 
     let words = split_words(text, language);
     let word_chars: Vec<usize> = words.iter().map(|w| w.chars().count()).collect();
+    let ids = word_ids(&words);
     for &(n, frac) in t.top_n_grams {
         if words.len() < n || n == 0 {
             continue; // datatrove: no n-grams, rule skipped
         }
-        let value = top_ngram_chars(&words, &word_chars, n) as f64 / text_chars;
+        let value = top_ngram_chars(&ids, &word_chars, n) as f64 / text_chars;
         if check(top_reason(n), value, Some(frac), signals) {
             return verdict;
         }
     }
+    let concat = Concat::new(&words);
     for &(n, frac) in t.dup_n_grams {
-        let value = all_duplicate_chars(&words, &word_chars, n) as f64 / text_chars;
+        let value = all_duplicate_chars(&concat, &word_chars, n) as f64 / text_chars;
         if check(dup_reason(n), value, Some(frac), signals) {
             return verdict;
         }
@@ -435,10 +551,13 @@ mod tests {
         // "ab" at 4 repeat (+2) -> 4.
         let words = ["a", "b", "a", "b", "a", "b"];
         let chars = [1; 6];
-        assert_eq!(all_duplicate_chars(&words, &chars, 2), 4);
+        assert_eq!(all_duplicate_chars(&Concat::new(&words), &chars, 2), 4);
         // "".join makes ("ab", "c") equal to ("a", "bc").
         let words = ["ab", "c", "a", "bc"];
-        assert_eq!(all_duplicate_chars(&words, &[2, 1, 1, 2], 2), 3);
+        assert_eq!(all_duplicate_chars(&Concat::new(&words), &[2, 1, 1, 2], 2), 3);
+        // ... but not ("ab", "c") and ("a", "cb").
+        let words = ["ab", "c", "a", "cb"];
+        assert_eq!(all_duplicate_chars(&Concat::new(&words), &[2, 1, 1, 2], 2), 0);
     }
 
     #[test]
@@ -446,7 +565,10 @@ mod tests {
         // "xx y" and "y z" both occur twice; "xx y" (first seen) has 4 chars.
         let words = ["xx", "y", "xx", "y", "z", "q", "y", "z"];
         let chars: Vec<usize> = words.iter().map(|w| w.chars().count()).collect();
-        assert_eq!(top_ngram_chars(&words, &chars, 2), 8);
+        assert_eq!(top_ngram_chars(&word_ids(&words), &chars, 2), 8);
+        // Longer n-grams are keyed by hash: every 5-gram occurs once, so the first, "xx y xx y z"
+        // (11 characters), counts once.
+        assert_eq!(top_ngram_chars(&word_ids(&words), &chars, 5), 11);
     }
 
     #[test]
