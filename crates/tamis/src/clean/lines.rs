@@ -115,7 +115,8 @@ impl CleanLines {
 
     /// Decide every line of `text` (split on `\n`) for a document of site `site`.
     pub fn decide<'a>(&self, text: &'a str, site: u64) -> Vec<LineDecision<'a>> {
-        let lines: Vec<Line<'a>> = text.split('\n').map(|l| Line::new(l, self.lexicon)).collect();
+        let mut lines: Vec<Line<'a>> = text.split('\n').map(|l| Line::new(l, self.lexicon)).collect();
+        mark_wrapped_paragraphs(&mut lines);
         let mut reasons: Vec<Option<&'static str>> = vec![None; lines.len()];
         let c = &self.config;
         // Pass 1: rules that hold anywhere in the page.
@@ -235,6 +236,8 @@ struct Line<'a> {
     list_item: bool,
     /// Ends with a photo credit ("… Credit: Getty Images").
     caption: bool,
+    /// Part of a paragraph hard-wrapped over several lines that, joined, is prose.
+    wrapped_prose: bool,
     breadcrumb: bool,
 }
 
@@ -254,6 +257,7 @@ impl<'a> Line<'a> {
                 share_name: false,
                 list_item: false,
                 caption: false,
+                wrapped_prose: false,
                 breadcrumb: false,
             };
         }
@@ -271,24 +275,32 @@ impl<'a> Line<'a> {
             chars: trimmed.chars().count(),
             terminal: last.is_some_and(|c| matches!(c, '.' | '!' | '?' | '。' | '！' | '？' | '؟' | '।' | '…' | ':')),
             unspaced,
-            m: lexicon.match_line(&norm, &folded),
+            m: {
+                let mut m = lexicon.match_line(&norm, &folded);
+                // A lone network name ("TikTok") may head a section of an article: only next to
+                // other share furniture is it removed (`lone_share_names`).
+                m.label &= !SHARE_NAMES.contains(&norm.as_str());
+                m
+            },
             share_widget: is_share_widget(&folded),
             share_name: SHARE_NAMES.contains(&norm.as_str()),
             list_item: is_list_item(trimmed),
             caption: is_caption(&folded),
+            wrapped_prose: false,
             breadcrumb: is_breadcrumb(trimmed),
         }
     }
 
     /// Prose: a sentence-like line long enough to belong to the article body.
     fn prose(&self) -> bool {
-        self.terminal
-            && !self.raw.trim_end().ends_with(':')
-            && if self.unspaced {
-                self.chars >= 20
-            } else {
-                self.words >= 6
-            }
+        self.wrapped_prose
+            || self.terminal
+                && !self.raw.trim_end().ends_with(':')
+                && if self.unspaced {
+                    self.chars >= 20
+                } else {
+                    self.words >= 6
+                }
     }
 
     /// Short enough that a prompt phrase at its start makes the whole line a prompt.
@@ -533,6 +545,38 @@ const SHARE_NAMES: &[&str] = &[
     "link kopieren",
     "copiar enlace",
 ];
+
+/// Hard-wrapped paragraphs (`<br>` inside a sentence): a line without closing punctuation followed by
+/// one that starts in lower case continues it. When the joined run is prose, every line of it counts
+/// as prose, so the body is found and no part of the sentence is taken for a menu.
+fn mark_wrapped_paragraphs(lines: &mut [Line<'_>]) {
+    let mut i = 0;
+    while i < lines.len() {
+        let mut j = i;
+        while j + 1 < lines.len()
+            && !lines[j].blank
+            && !lines[j].terminal
+            && !lines[j].unspaced
+            && lines[j + 1]
+                .raw
+                .trim_start()
+                .chars()
+                .next()
+                .is_some_and(char::is_lowercase)
+        {
+            j += 1;
+        }
+        if j > i {
+            let words: usize = lines[i..=j].iter().map(|l| l.words).sum();
+            if lines[j].terminal && words >= 6 {
+                for l in &mut lines[i..=j] {
+                    l.wrapped_prose = true;
+                }
+            }
+        }
+        i = j + 1;
+    }
+}
 
 /// A line holding one social-network name ("X", "Facebook") next to a removed share widget, label or
 /// prompt is part of that widget, spread one name per line.
@@ -823,6 +867,21 @@ mod tests {
         assert_eq!(r[3], Some(C4_JAVASCRIPT));
         assert_eq!(r[4], Some(C4_TOO_FEW_WORDS));
         assert_eq!(r[0], None);
+    }
+
+    #[test]
+    fn hard_wrapped_sentences_are_prose() {
+        let text = format!("Se connecter\nGym equipment refers to the various machines and\ntools used in a fitness centre to\nbuild strength and endurance.\n{BODY}");
+        let r = reasons(&text);
+        assert!(r[1..4].iter().all(|(_, reason)| reason.is_none()), "{r:?}");
+    }
+
+    #[test]
+    fn a_network_name_heading_a_section_stays() {
+        let text = format!(
+            "{BODY}\nTikTok\nLa plateforme a annoncé de nouvelles règles pour les comptes des mineurs cette semaine."
+        );
+        assert_eq!(reason_of(&text, "TikTok"), None);
     }
 
     #[test]
