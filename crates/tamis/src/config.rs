@@ -316,7 +316,20 @@ mod tests {
         let end = start + readme[start..].find("```").unwrap();
         let c = PipelineConfig::from_toml(&readme[start..end]).unwrap();
         let types: Vec<_> = c.stages.iter().map(|s| s.config.type_name()).collect();
-        assert_eq!(types, ["payload", "length", "language", "pii", "exact_dedup"]);
+        assert_eq!(
+            types,
+            [
+                "payload",
+                "clean_lines",
+                "language",
+                "gopher_repetition",
+                "gopher_quality",
+                "fineweb_quality",
+                "c4_quality",
+                "pii",
+                "exact_dedup"
+            ]
+        );
     }
 
     #[test]
