@@ -17,7 +17,9 @@
 //! language FineWeb-2 has settings for, its `dup_*` fractions and n-gram thresholds replace the
 //! config's (`None` = rule disabled; FineWeb-2 disables the paragraph rules and `dup_line_char_frac`).
 //! Other languages keep the config's (datatrove's) thresholds: these rules are language-neutral.
-//! As in datatrove, a fraction of 0 (Python falsy) disables its rule.
+//! As in datatrove, a line or paragraph fraction of 0 (Python falsy) disables its rule; an n-gram
+//! fraction of 0 does not (datatrove compares `> n_frac` unconditionally, so 0 drops any text that
+//! has such an n-gram, or a repeated one).
 
 use crate::document::Document;
 use crate::filters::fineweb2;
@@ -364,7 +366,7 @@ fn evaluate(text: &str, language: &str, t: &Thresholds<'_>, all: bool, signals: 
     let mut verdict = Verdict::Keep;
     let mut check = |name: &'static str, value: f64, max: Option<f64>, signals: &mut Map<String, Value>| -> bool {
         signals.insert(name.into(), num(value));
-        if verdict == Verdict::Keep && max.filter(|m| *m != 0.0).is_some_and(|m| value > m) {
+        if verdict == Verdict::Keep && max.is_some_and(|m| value > m) {
             verdict = Verdict::Drop(name);
         }
         verdict != Verdict::Keep && !all
@@ -376,12 +378,12 @@ fn evaluate(text: &str, language: &str, t: &Thresholds<'_>, all: bool, signals: 
     if check(
         DUP_PARA_FRAC,
         para_dups as f64 / paragraphs.len() as f64,
-        t.dup_para_frac,
+        truthy(t.dup_para_frac),
         signals,
     ) || check(
         DUP_PARA_CHAR_FRAC,
         para_dup_chars as f64 / text_chars,
-        t.dup_para_char_frac,
+        truthy(t.dup_para_char_frac),
         signals,
     ) {
         return verdict;
@@ -391,12 +393,12 @@ fn evaluate(text: &str, language: &str, t: &Thresholds<'_>, all: bool, signals: 
     if check(
         DUP_LINE_FRAC,
         line_dups as f64 / lines.len() as f64,
-        t.dup_line_frac,
+        truthy(t.dup_line_frac),
         signals,
     ) || check(
         DUP_LINE_CHAR_FRAC,
         line_dup_chars as f64 / text_chars,
-        t.dup_line_char_frac,
+        truthy(t.dup_line_char_frac),
         signals,
     ) {
         return verdict;
@@ -422,6 +424,12 @@ fn evaluate(text: &str, language: &str, t: &Thresholds<'_>, all: bool, signals: 
         }
     }
     verdict
+}
+
+/// datatrove's `if self.x and ...`: `None` and 0 disable the line and paragraph rules. Its n-gram
+/// rules have no such test (`if frac_of_text > n_frac`): an n-gram fraction of 0 is a live threshold.
+fn truthy(v: Option<f64>) -> Option<f64> {
+    v.filter(|m| *m != 0.0)
 }
 
 fn num(x: f64) -> Value {
@@ -575,6 +583,38 @@ mod tests {
     fn splits_paragraphs_and_lines_like_re_split() {
         assert_eq!(split_newline_runs("a\n\n\nb\nc", 2), vec!["a", "b\nc"]);
         assert_eq!(split_newline_runs("\na\n\nb\n", 1), vec!["", "a", "b", ""]);
+    }
+
+    #[test]
+    fn zero_fraction_disables_line_rules_but_not_ngram_rules() {
+        // datatrove: `if self.dup_line_frac and ...` vs `if top_char_length / len(text) > n_frac`.
+        let text = format!("{GOOD}\nmenu\nmenu");
+        let lines_off = GopherRepetitionConfig {
+            dup_line_frac: Some(0.0),
+            dup_para_frac: Some(0.0),
+            dup_line_char_frac: Some(0.0),
+            dup_para_char_frac: Some(0.0),
+            top_n_grams: Vec::new(),
+            dup_n_grams: Vec::new(),
+            ..Default::default()
+        };
+        assert_eq!(run(lines_off.clone(), &text), Verdict::Keep);
+        let top_zero = GopherRepetitionConfig {
+            top_n_grams: vec![(2, 0.0)],
+            ..lines_off.clone()
+        };
+        assert_eq!(run(top_zero, &text), Verdict::Drop("top_2_gram"));
+        let dup_zero = GopherRepetitionConfig {
+            dup_n_grams: vec![(5, 0.0)],
+            ..lines_off.clone()
+        };
+        assert_eq!(
+            run(dup_zero.clone(), GOOD),
+            Verdict::Keep,
+            "no repeated 5-gram: 0 > 0 is false"
+        );
+        let repeated = format!("{GOOD} {GOOD}");
+        assert_eq!(run(dup_zero, &repeated), Verdict::Drop("duplicated_5_n_grams"));
     }
 
     #[test]
