@@ -65,6 +65,19 @@ pub fn split_words<'a>(text: &'a str, language: &str) -> Vec<&'a str> {
     }
 }
 
+/// The byte ranges in `text` of [`split_words`]' tokens, in order (same tokens, as offsets: spaCy's
+/// whitespace tokens, which `split_words` drops, are the gaps between them).
+pub fn word_spans(text: &str, language: &str) -> Vec<std::ops::Range<usize>> {
+    let base = text.as_ptr() as usize;
+    split_words(text, language)
+        .into_iter()
+        .map(|tok| {
+            let start = tok.as_ptr() as usize - base;
+            start..start + tok.len()
+        })
+        .collect()
+}
+
 /// datatrove's `TERMINAL_PUNCTUATION` (sentence terminators of many scripts), sorted.
 pub const TERMINAL_PUNCTUATION: &[char] = &[
     '!',
@@ -1176,6 +1189,17 @@ mod tests {
         assert_eq!(en("  a \n\n\t b\u{a0}c\u{2028}"), vec!["a", "b", "c"]);
         assert!(en("").is_empty());
         assert!(en(" \n ").is_empty());
+    }
+
+    #[test]
+    fn word_spans_are_the_offsets_of_split_words() {
+        let text = "  Don't\u{a0}go, Mr. Smith!\n\nl'homme";
+        for lang in ["en", "fr", "de", "xx", "ja"] {
+            let spans = word_spans(text, lang);
+            let words: Vec<&str> = spans.iter().map(|r| &text[r.clone()]).collect();
+            assert_eq!(words, split_words(text, lang));
+        }
+        assert_eq!(word_spans("a  end.", "en"), vec![0..1, 3..6, 6..7]);
     }
 
     #[test]

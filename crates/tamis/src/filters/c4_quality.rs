@@ -17,13 +17,14 @@
 //! 7. `{` → the document is dropped: `curly_bracket`;
 //! 8. a cookie/terms phrase (case-insensitive) → `policy`.
 //!
-//! Sentences are counted as datatrove does with spaCy: `spacy.blank(lang)` + the rule-based
+//! Sentences are counted as datatrove does with spaCy: `spacy.blank(language)` + the rule-based
 //! `sentencizer`. The sentencizer starts a new sentence at the first token that is neither
 //! punctuation (every char in Unicode category P) nor one of its sentence-final characters, after a
-//! token that *is* one of its sentence-final characters (`.`, `!`, `?`, `。`, …). Here the spaCy
-//! English tokenizer is approximated (whitespace split, prefix/suffix/infix rules for the characters
-//! that matter, the English abbreviation exceptions such as `Mr.` and `e.g.`); the `language` field
-//! is recorded but the English rules are used for every language.
+//! token that *is* one of its sentence-final characters (`.`, `!`, `?`, `。`, …). The tokens are
+//! spaCy's tokenizer as [`crate::words`] reproduces it (for the configured `language`), plus the
+//! whitespace tokens spaCy keeps and the sentencizer counts as ordinary tokens: a whitespace run other
+//! than the single space after a token (`"\n"`, the second space of `"  "`) starts a sentence after
+//! a `.`.
 //!
 //! Default difference from datatrove: `filter_no_terminal_punct` is **false**, as FineWeb ran it
 //! (`C4QualityFilter(filter_no_terminal_punct=False)`); datatrove's own default is true.
@@ -39,7 +40,7 @@ use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-mod spacy_tables;
+use crate::words::{is_py_space, word_spans};
 
 /// Line reason: a word longer than `max_word_length`.
 pub const TOO_LONG_WORD: &str = "too_long_word";
@@ -95,7 +96,8 @@ pub struct C4QualityConfig {
     pub filter_curly_bracket: bool,
     /// Remove lines with cookie / terms-of-use phrases.
     pub filter_policy: bool,
-    /// Language of the text (datatrove picks the sentence splitter with it; here English rules are used).
+    /// Language of the text: the sentence tokenizer's rules ([`crate::words`]), as datatrove's
+    /// `split_into_sentences(text, language)`.
     pub language: String,
 }
 
@@ -229,7 +231,7 @@ impl Stage for C4Quality {
         let lines: Vec<&str> = if c.split_paragraph {
             py_splitlines(text)
         } else {
-            sentence_pieces(text)
+            sentence_pieces(text, &c.language)
         };
         let mut kept: Vec<Cow<'_, str>> = Vec::new();
         let mut removed: Vec<(&str, &'static str)> = Vec::new();
@@ -246,7 +248,7 @@ impl Stage for C4Quality {
                 LineOutcome::Keep(clean) => {
                     if c.min_num_sentences != -1 {
                         sentences += if c.split_paragraph {
-                            count_sentences(&clean) as u64
+                            count_sentences_in(&clean, &c.language) as u64
                         } else {
                             1
                         };
@@ -316,11 +318,6 @@ impl Stage for C4Quality {
 
 // ---------------------------------------------------------------------------------------------
 // Python string semantics
-
-/// Python's `str.isspace()` for one character: Unicode White_Space plus U+001C..U+001F.
-pub(crate) fn is_py_space(c: char) -> bool {
-    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
-}
 
 /// Python's `str.strip()` (no argument).
 pub(crate) fn py_strip(s: &str) -> &str {
@@ -498,311 +495,6 @@ fn is_sentence_punct(c: char) -> bool {
     SENTENCE_PUNCT.contains(&c)
 }
 
-/// spaCy English tokenizer exceptions that contain a sentence-final character and stay one token
-/// (`Mr.`, `e.g.`, single letters + `.`, US state abbreviations, emoticons, `10a.m.` …).
-const SPECIAL_CASES: &[&str] = &[
-    "(._.)", "._.", "0.0", "0.o", "<.<", ">.<", ">.>", "Adm.", "Ak.", "Ala.", "Apr.", "Ariz.", "Ark.", "Aug.", "Bros.",
-    "Calif.", "Co.", "Colo.", "Conn.", "Corp.", "D.C.", "Dec.", "Del.", "Dr.", "E.G.", "E.g.", "Feb.", "Fla.", "Ga.",
-    "Gen.", "Gov.", "I.E.", "I.e.", "Ia.", "Id.", "Ill.", "Inc.", "Ind.", "Jan.", "Jr.", "Jul.", "Jun.", "Kan.",
-    "Kans.", "Ky.", "La.", "Ltd.", "Mar.", "Mass.", "Md.", "Messrs.", "Mich.", "Minn.", "Miss.", "Mo.", "Mont.", "Mr.",
-    "Mrs.", "Ms.", "Mt.", "N.C.", "N.D.", "N.H.", "N.J.", "N.M.", "N.Y.", "Neb.", "Nebr.", "Nev.", "Nov.", "O.O",
-    "O.o", "Oct.", "Okla.", "Ore.", "Pa.", "Ph.D.", "Prof.", "Rep.", "Rev.", "S.C.", "Sen.", "Sep.", "Sept.", "St.",
-    "Tenn.", "V.V", "Va.", "Wash.", "Wis.", "a.m.", "co.", "e.g.", "i.e.", "o.0", "o.O", "o.o", "p.m.", "v.s.", "v.v",
-    "vs.", "ä.", "ö.", "ü.",
-];
-
-/// spaCy English exceptions that start with punctuation (emoticons, `'s`, `’cause` …): kept whole.
-#[rustfmt::skip]
-const PUNCT_SPECIAL_CASES: &[&str] = &[
-    "'", "''", "'Cause", "'Cos", "'Coz", "'Cuz", "'S", "'bout", "'cause", "'cos", "'coz", "'cuz", "'d", "'em",
-    "'ll", "'nuff", "'re", "'s", "(*_*)", "(-8", "(-:", "(-;", "(-_-)", "(._.)", "(:", "(;", "(=", "(>_<)",
-    "(^_^)", "(o:", "(¬_¬)", "(ಠ_ಠ)", "(\u{256f}°\u{25a1}°\u{ff09}\u{256f}\u{fe35}\u{253b}\u{2501}\u{253b}",
-    ")-:", "):", "-_-", "-__-", "._.", ":'(", ":')", ":'-(", ":'-)", ":(", ":((", ":(((", ":()", ":)", ":))",
-    ":)))", ":*", ":-(", ":-((", ":-(((", ":-)", ":-))", ":-)))", ":-*", ":-/", ":-0", ":-3", ":->", ":-D",
-    ":-O", ":-P", ":-X", ":-]", ":-o", ":-p", ":-x", ":-|", ":-}", ":/", ":0", ":1", ":3", ":>", ":D", ":O",
-    ":P", ":X", ":]", ":o", ":o)", ":p", ":x", ":|", ":}", ":\u{2019}(", ":\u{2019})", ":\u{2019}-(",
-    ":\u{2019}-)", ";)", ";-)", ";-D", ";D", ";_;", "<.<", "</3", "<3", "<33", "<333", "<space>", "=(", "=)",
-    "=/", "=3", "=D", "=[", "=]", "=|", ">.<", ">.>", ">:(", ">:o", "><(((*>", "@_@", "[-:", "[:", "[=",
-    "\\\")", "\\n", "\\t", "]=", "^_^", "^__^", "^___^", "¯\\(ツ)/¯", "\u{2014}", "\u{2018}S", "\u{2018}s",
-    "\u{2019}", "\u{2019}Cause", "\u{2019}Cos", "\u{2019}Coz", "\u{2019}Cuz", "\u{2019}S", "\u{2019}bout",
-    "\u{2019}cause", "\u{2019}cos", "\u{2019}coz", "\u{2019}cuz", "\u{2019}d", "\u{2019}em", "\u{2019}ll",
-    "\u{2019}nuff", "\u{2019}re", "\u{2019}s", "\u{2019}\u{2019}",
-];
-
-/// spaCy English exceptions split into several tokens whose last one (`m`, `d`, `s`, `a`) joins a
-/// following `.` into a single-letter exception (`whats.` -> `what`, `s.`): no sentence-final token.
-#[rustfmt::skip]
-const DOT_JOINING_CONTRACTIONS: &[&str] = &[
-    "Hed", "Hes", "Howd", "Hows", "I'ma", "Im", "Ima", "Itd", "I\u{2019}ma", "Shes", "Thatd", "Thats",
-    "Thered", "Theres", "Thesed", "Theyd", "Thisd", "Thiss", "Thosed", "Wed", "Whatd", "Whats", "Whend",
-    "Whens", "Whered", "Wheres", "Whod", "Whos", "Whyd", "Whys", "Youd", "hed", "hes", "howd", "hows", "i'ma",
-    "id", "im", "ima", "itd", "i\u{2019}ma", "shes", "thatd", "thats", "thered", "theres", "thesed", "theyd",
-    "thisd", "thiss", "thosed", "wed", "whatd", "whats", "whend", "whens", "whered", "wheres", "whod", "whos",
-    "whyd", "whys", "youd",
-];
-
-fn is_special(s: &str) -> bool {
-    let Some(first) = s.chars().next() else { return false };
-    // Every entry either contains a '.' or starts with a non-alphanumeric character.
-    if first.is_alphanumeric() && !s.contains('.') {
-        return false;
-    }
-    if !first.is_alphanumeric() && PUNCT_SPECIAL_CASES.contains(&s) {
-        return true;
-    }
-    let b = s.as_bytes();
-    // Single lower-case ASCII letter + "." (`a.` … `z.`).
-    if b.len() == 2 && b[0].is_ascii_lowercase() && b[1] == b'.' {
-        return true;
-    }
-    // `1a.m.` … `12p.m.`
-    if let Some(rest) = s.strip_suffix("a.m.").or_else(|| s.strip_suffix("p.m.")) {
-        if let Ok(n) = rest.parse::<u8>() {
-            if (1..=12).contains(&n) && !rest.starts_with('0') && !rest.starts_with('+') {
-                return true;
-            }
-        }
-    }
-    SPECIAL_CASES.contains(&s) || is_degree_special(s)
-}
-
-/// `°C.`, `°F.`, `°K.` (any case): exceptions that spaCy splits into `°`, the letter and `.`.
-fn is_degree_special(s: &str) -> bool {
-    matches!(
-        s,
-        "\u{b0}C." | "\u{b0}F." | "\u{b0}K." | "\u{b0}c." | "\u{b0}f." | "\u{b0}k."
-    )
-}
-
-/// Emit the tokens of a special case occupying `a..b` of `s`.
-fn emit_special(s: &str, a: usize, b: usize, emit: &mut impl FnMut(usize, usize)) {
-    if is_degree_special(&s[a..b]) {
-        let deg = '\u{b0}'.len_utf8();
-        emit(a, a + deg);
-        emit(a + deg, b - 1);
-        emit(b - 1, b);
-    } else {
-        emit(a, b);
-    }
-}
-
-/// spaCy's quote characters (`CONCAT_QUOTES`).
-fn is_quote(c: char) -> bool {
-    matches!(
-        c,
-        '\'' | '"'
-            | '\u{201d}'
-            | '\u{201c}'
-            | '`'
-            | '\u{2018}'
-            | '\u{b4}'
-            | '\u{2019}'
-            | '\u{201a}'
-            | ','
-            | '\u{201e}'
-            | '\u{bb}'
-            | '\u{ab}'
-            | '\u{300c}'
-            | '\u{300d}'
-            | '\u{300e}'
-            | '\u{300f}'
-            | '\u{ff08}'
-            | '\u{ff09}'
-            | '\u{3014}'
-            | '\u{3015}'
-            | '\u{3010}'
-            | '\u{3011}'
-            | '\u{300a}'
-            | '\u{300b}'
-            | '\u{3008}'
-            | '\u{3009}'
-            | '\u{2329}'
-            | '\u{232a}'
-            | '\u{27e6}'
-            | '\u{27e7}'
-    )
-}
-
-/// spaCy's `PUNCT` characters (the single-character prefix/suffix rules besides quotes).
-fn is_spacy_punct(c: char) -> bool {
-    matches!(
-        c,
-        '\u{2026}'
-            | ','
-            | ':'
-            | ';'
-            | '!'
-            | '?'
-            | '\u{bf}'
-            | '\u{61f}'
-            | '\u{a1}'
-            | '('
-            | ')'
-            | '['
-            | ']'
-            | '{'
-            | '}'
-            | '<'
-            | '>'
-            | '_'
-            | '#'
-            | '*'
-            | '&'
-            | '\u{3002}'
-            | '\u{ff1f}'
-            | '\u{ff01}'
-            | '\u{ff0c}'
-            | '\u{3001}'
-            | '\u{ff1b}'
-            | '\u{ff1a}'
-            | '\u{ff5e}'
-            | '\u{b7}'
-            | '\u{964}'
-            | '\u{60c}'
-            | '\u{6d4}'
-            | '\u{61b}'
-            | '\u{66a}'
-    )
-}
-
-fn is_currency(c: char) -> bool {
-    matches!(c, '$' | '\u{a3}' | '\u{a5}' | '\u{e3f}' | '\u{fdfc}') || ('\u{20a0}'..='\u{20bf}').contains(&c)
-}
-
-fn in_ranges(c: char, table: &[(char, char)]) -> bool {
-    table
-        .binary_search_by(|&(lo, hi)| {
-            if hi < c {
-                std::cmp::Ordering::Less
-            } else if lo > c {
-                std::cmp::Ordering::Greater
-            } else {
-                std::cmp::Ordering::Equal
-            }
-        })
-        .is_ok()
-}
-
-/// spaCy's `ALPHA_LOWER` (cased lower-case letters of the scripts it lists, plus uncased scripts).
-fn is_alpha_lower(c: char) -> bool {
-    if c.is_ascii() {
-        return c.is_ascii_lowercase();
-    }
-    in_ranges(c, spacy_tables::SPACY_ALPHA_LOWER)
-}
-
-/// spaCy's `ALPHA_UPPER`.
-fn is_alpha_upper(c: char) -> bool {
-    if c.is_ascii() {
-        return c.is_ascii_uppercase();
-    }
-    in_ranges(c, spacy_tables::SPACY_ALPHA_UPPER)
-}
-
-/// spaCy's `ALPHA` (approximated as lower ∪ upper).
-fn is_alpha(c: char) -> bool {
-    is_alpha_lower(c) || is_alpha_upper(c)
-}
-
-/// spaCy's `LIST_ICONS` class (symbols: ©, ®, °, ★, emoji …), split off as prefix, suffix and infix.
-fn is_icon(c: char) -> bool {
-    !c.is_ascii() && in_ranges(c, spacy_tables::SPACY_ICONS)
-}
-
-/// Length in bytes of the prefix spaCy's English prefix rules find at the start of `s` (0 if none).
-fn find_prefix(s: &str) -> usize {
-    let mut chars = s.chars();
-    let Some(c) = chars.next() else { return 0 };
-    if c == '.' {
-        let dots = s.bytes().take_while(|&b| b == b'.').count();
-        return if dots >= 2 { dots } else { 0 };
-    }
-    if c == '+' {
-        return if chars.next().is_some_and(|d| d.is_ascii_digit()) {
-            0
-        } else {
-            1
-        };
-    }
-    if matches!(c, '\u{a7}' | '%' | '=' | '\u{2014}' | '\u{2013}')
-        || is_icon(c)
-        || is_spacy_punct(c)
-        || is_quote(c)
-        || is_currency(c)
-    {
-        return c.len_utf8();
-    }
-    if s.starts_with("US$") {
-        return 3;
-    }
-    if s.starts_with("C$") || s.starts_with("A$") {
-        return 2;
-    }
-    0
-}
-
-/// spaCy `UNITS` (`char_classes.py`, verbatim, including its `тбكم`), split off after a digit.
-#[rustfmt::skip]
-const UNITS: &[&str] = &[
-    "km", "km²", "km³", "m", "m²", "m³", "dm", "dm²", "dm³", "cm", "cm²", "cm³", "mm", "mm²", "mm³", "ha",
-    "µm", "nm", "yd", "in", "ft", "kg", "g", "mg", "µg", "t", "lb", "oz", "m/s", "km/h", "kmh", "mph", "hPa",
-    "Pa", "mbar", "mb", "MB", "kb", "KB", "gb", "GB", "tb", "TB", "T", "G", "M", "K", "%", "км", "км²", "км³",
-    "м", "м²", "м³", "дм", "дм²", "дм³", "см", "см²", "см³", "мм", "мм²", "мм³", "нм", "кг", "г", "мг", "м/с",
-    "км/ч", "кПа", "Па", "мбар", "Кб", "КБ", "кб", "Мб", "МБ", "мб", "Гб", "ГБ", "гб", "Тб", "ТБ", "тбكم",
-    "كم²", "كم³", "م", "م²", "م³", "سم", "سم²", "سم³", "مم", "مم²", "مم³", "كم", "غرام", "جرام", "جم", "كغ",
-    "ملغ", "كوب", "اكواب",
-];
-
-/// Length in bytes of the suffix spaCy's English suffix rules find at the end of `s` (0 if none).
-fn find_suffix(s: &str) -> usize {
-    let dots = s.bytes().rev().take_while(|&b| b == b'.').count();
-    if dots >= 2 {
-        return dots;
-    }
-    if s.ends_with("\u{2026}\u{2026}") {
-        return 6;
-    }
-    for ending in ["'s", "'S", "\u{2019}s", "\u{2019}S"] {
-        if s.ends_with(ending) {
-            return ending.len();
-        }
-    }
-    let mut rev = s.chars().rev();
-    let Some(last) = rev.next() else { return 0 };
-    if is_spacy_punct(last) || is_quote(last) || is_icon(last) || last == '\u{2014}' || last == '\u{2013}' {
-        return last.len_utf8();
-    }
-    // `(?<=[0-9])(?:units)$`, `(?<=[0-9])\+$`, `(?<=[0-9])(?:currency)$`: the longest such ending.
-    let has_digit = s.bytes().any(|b| b.is_ascii_digit());
-    let unit = UNITS
-        .iter()
-        .filter(|_| has_digit)
-        .filter(|u| s.ends_with(**u) && s[..s.len() - u.len()].ends_with(|c: char| c.is_ascii_digit()))
-        .map(|u| u.len())
-        .max();
-    if let Some(n) = unit {
-        return n;
-    }
-    if (last == '+' || is_currency(last)) && s[..s.len() - last.len_utf8()].ends_with(|c: char| c.is_ascii_digit()) {
-        return last.len_utf8();
-    }
-    if last == '.' {
-        let Some(prev) = rev.next() else { return 0 };
-        let before = rev.next();
-        let splits = prev.is_ascii_digit()
-            || is_alpha_lower(prev)
-            || matches!(prev, '%' | '\u{b2}' | '-' | '+' | '|')
-            || is_spacy_punct(prev)
-            || is_quote(prev)
-            || (matches!(prev, 'F' | 'f' | 'C' | 'c' | 'K' | 'k') && before == Some('\u{b0}'))
-            || (is_alpha_upper(prev) && before.is_some_and(is_alpha_upper));
-        if splits {
-            return 1;
-        }
-    }
-    0
-}
-
 /// Kinds of token the sentencizer distinguishes.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum TokenKind {
@@ -832,207 +524,42 @@ fn token_kind(t: &str) -> TokenKind {
     }
 }
 
-/// The end (char index) of the infix spaCy's English infix rules find at char index `i`, if any
-/// (alternatives in spaCy's order: `..+`, `…`, icons, `[+-*^]` between digits, `.` between a
-/// lower-case letter or quote and an upper-case letter or quote, `,` between letters, hyphens after a
-/// letter or digit and before a letter, `[:<>=/]` after a letter or digit and before a letter).
-fn infix_at(chars: &[char], i: usize) -> Option<usize> {
-    let c = chars[i];
-    let prev = i.checked_sub(1).map(|p| chars[p]);
-    let next = chars.get(i + 1).copied();
-    if c == '.' && next == Some('.') {
-        return Some(i + chars[i..].iter().take_while(|&&d| d == '.').count());
-    }
-    if c == '\u{2026}' || is_icon(c) {
-        return Some(i + 1);
-    }
-    let prev = prev?;
-    if matches!(c, '+' | '-' | '*' | '^')
-        && prev.is_ascii_digit()
-        && next.is_some_and(|d| d.is_ascii_digit() || d == '-')
-    {
-        return Some(i + 1);
-    }
-    if c == '.' && (is_alpha_lower(prev) || is_quote(prev)) && next.is_some_and(|d| is_alpha_upper(d) || is_quote(d)) {
-        return Some(i + 1);
-    }
-    if c == ',' && is_alpha(prev) && next.is_some_and(is_alpha) {
-        return Some(i + 1);
-    }
-    if is_alpha(prev) || prev.is_ascii_digit() {
-        for hyphen in ["-", "\u{2013}", "\u{2014}", "--", "---", "\u{2014}\u{2014}", "~"] {
-            let n = hyphen.chars().count();
-            let matches = chars.len() >= i + n && hyphen.chars().zip(&chars[i..i + n]).all(|(h, &d)| h == d);
-            if matches && chars.get(i + n).copied().is_some_and(is_alpha) {
-                return Some(i + n);
-            }
-        }
-        if matches!(c, ':' | '<' | '>' | '=' | '/') && next.is_some_and(is_alpha) {
-            return Some(i + 1);
-        }
-    }
-    None
+/// The whitespace token spaCy makes of the gap `from..to` (all whitespace) of `text`, if any. After a
+/// token (`after_token`), a leading ' ' is that token's trailing space, not part of a token: `" "` →
+/// none, `"  "` → `" "`, `" \n"` → `"\n"`; at the start of the text the whole run is a token.
+fn whitespace_token(text: &str, from: usize, to: usize, after_token: bool) -> Option<(usize, usize)> {
+    let from = if after_token && text.as_bytes().get(from) == Some(&b' ') && from < to {
+        from + 1
+    } else {
+        from
+    };
+    (from < to).then_some((from, to))
 }
 
-fn url_regex() -> Option<&'static Regex> {
-    static RE: OnceLock<Option<Regex>> = OnceLock::new();
-    RE.get_or_init(|| {
-        let mut tld = String::from("[");
-        for &(lo, hi) in spacy_tables::SPACY_ALPHA_LOWER {
-            tld.push_str(&format!("\\x{{{:x}}}-\\x{{{:x}}}", lo as u32, hi as u32));
+/// spaCy's Doc tokens of `text` for `language` as byte ranges, in order: the word tokens of
+/// [`crate::words::word_spans`] (spaCy's tokenizer) and the whitespace tokens spaCy keeps between
+/// them, which datatrove's word split drops but the sentencizer sees (as non-punctuation tokens).
+fn for_each_spacy_token(text: &str, language: &str, mut emit: impl FnMut(usize, usize)) {
+    let mut prev_end: Option<usize> = None;
+    for span in word_spans(text, language) {
+        if let Some((a, b)) = whitespace_token(text, prev_end.unwrap_or(0), span.start, prev_end.is_some()) {
+            emit(a, b);
         }
-        tld.push(']');
-        // spaCy's URL_PATTERN (`spacy/lang/tokenizer_exceptions.py`) without its private-IP exclusions.
-        let pattern = format!(
-            r"^(?:(?:[\w+\-.]{{2,}})://)?(?:\S+(?::\S*)?@)?(?:(?:[1-9]\d?|1\d\d|2[01]\d|22[0-3])(?:\.(?:1?\d{{1,2}}|2[0-4]\d|25[0-5])){{2}}(?:\.(?:[1-9]\d?|1\d\d|2[0-4]\d|25[0-4]))|(?:(?:[A-Za-z0-9\x{{a1}}-\x{{ffff}}][A-Za-z0-9\x{{a1}}-\x{{ffff}}_-]{{0,62}})?[A-Za-z0-9\x{{a1}}-\x{{ffff}}]\.)+(?:{tld}{{2,63}}))(?::\d{{2,5}})?(?:[/?#]\S*)?$"
-        );
-        regex::RegexBuilder::new(&pattern).size_limit(64 << 20).build().ok()
-    })
-    .as_ref()
-}
-
-/// spaCy's `URL_MATCH`: a chunk that looks like a URL or domain is not split at infixes.
-fn url_match(s: &str) -> bool {
-    s.contains('.') && url_regex().is_some_and(|re| re.is_match(s))
-}
-
-/// Split a non-whitespace chunk at spaCy's infixes; byte ranges relative to `s` go to `out`.
-fn split_infixes(s: &str, out: &mut Vec<(usize, usize)>) {
-    if url_match(s) {
-        out.push((0, s.len()));
-        return;
+        emit(span.start, span.end);
+        prev_end = Some(span.end);
     }
-    let offsets: Vec<usize> = s.char_indices().map(|(p, _)| p).collect();
-    let chars: Vec<char> = s.chars().collect();
-    let byte_at = |k: usize| offsets.get(k).copied().unwrap_or(s.len());
-    let mut start = 0;
-    let mut i = 0;
-    while i < chars.len() {
-        match infix_at(&chars, i) {
-            // An infix at the very start of the string is skipped (spaCy's `start_before_infixes`).
-            Some(j) if i == 0 => i = j,
-            Some(j) => {
-                if i != start {
-                    out.push((byte_at(start), byte_at(i)));
-                }
-                out.push((byte_at(i), byte_at(j)));
-                start = j;
-                i = j;
-            }
-            None => i += 1,
-        }
-    }
-    if start < chars.len() {
-        out.push((byte_at(start), s.len()));
-    }
-}
-
-/// Tokenise one non-whitespace chunk (spaCy's `_split_affixes` + `_attach_tokens`, then the
-/// special-case matcher that re-joins `<token>` + `.` into an exception such as `Mr.` or `s.`).
-fn tokenize_chunk(s: &str, emit: &mut impl FnMut(usize, usize)) {
-    if is_special(s) {
-        emit_special(s, 0, s.len(), emit);
-        return;
-    }
-    let (mut lo, mut hi) = (0usize, s.len());
-    let mut prefixes: Vec<(usize, usize)> = Vec::new();
-    let mut suffixes: Vec<(usize, usize)> = Vec::new();
-    let mut last_size = usize::MAX;
-    while lo < hi && hi - lo != last_size {
-        if is_special(&s[lo..hi]) {
-            break;
-        }
-        last_size = hi - lo;
-        let pre = find_prefix(&s[lo..hi]);
-        if pre != 0 && lo + pre < hi && is_special(&s[lo + pre..hi]) {
-            prefixes.push((lo, lo + pre));
-            lo += pre;
-            break;
-        }
-        let suf = find_suffix(&s[lo + pre..hi]);
-        if suf != 0 && hi - suf > lo && is_special(&s[lo..hi - suf]) {
-            suffixes.push((hi - suf, hi));
-            hi -= suf;
-            break;
-        }
-        if pre != 0 && suf != 0 {
-            prefixes.push((lo, lo + pre));
-            suffixes.push((hi - suf, hi));
-            lo += pre;
-            hi -= suf;
-        } else if pre != 0 {
-            prefixes.push((lo, lo + pre));
-            lo += pre;
-        } else if suf != 0 {
-            suffixes.push((hi - suf, hi));
-            hi -= suf;
-        }
-    }
-    let mut tokens = prefixes;
-    if lo < hi {
-        let core = &s[lo..hi];
-        if is_degree_special(core) {
-            let deg = '\u{b0}'.len_utf8();
-            tokens.extend([(lo, lo + deg), (lo + deg, hi - 1), (hi - 1, hi)]);
-        } else if is_special(core) {
-            tokens.push((lo, hi));
-        } else {
-            let mut pieces = Vec::new();
-            split_infixes(core, &mut pieces);
-            tokens.extend(pieces.into_iter().map(|(a, b)| (lo + a, lo + b)));
-        }
-    }
-    tokens.extend(suffixes.into_iter().rev());
-    let mut k = 0;
-    while k < tokens.len() {
-        let (a, b) = tokens[k];
-        if let Some(&(c, d)) = tokens.get(k + 1) {
-            if &s[c..d] == "." && c == b && (is_special(&s[a..d]) || DOT_JOINING_CONTRACTIONS.contains(&&s[a..b])) {
-                emit(a, d);
-                k += 2;
-                continue;
-            }
-        }
+    if let Some((a, b)) = whitespace_token(text, prev_end.unwrap_or(0), text.len(), prev_end.is_some()) {
         emit(a, b);
-        k += 1;
     }
 }
 
-/// spaCy's tokenizer over `text`: whitespace runs other than a single space become tokens; the
-/// rest is split into chunks at whitespace and tokenised. Calls `emit` with byte ranges.
-fn tokenize(text: &str, emit: &mut impl FnMut(usize, usize)) {
-    let mut start = 0;
-    let mut in_ws = text.chars().next().is_some_and(is_py_space);
-    for (i, c) in text.char_indices() {
-        if is_py_space(c) != in_ws {
-            if start < i {
-                let span = &text[start..i];
-                if in_ws {
-                    emit(start, i);
-                } else {
-                    tokenize_chunk(span, &mut |a, b| emit(start + a, start + b));
-                }
-            }
-            start = if c == ' ' { i + 1 } else { i };
-            in_ws = !in_ws;
-        }
-    }
-    if start < text.len() {
-        if in_ws {
-            emit(start, text.len());
-        } else {
-            let base = start;
-            tokenize_chunk(&text[start..], &mut |a, b| emit(base + a, base + b));
-        }
-    }
-}
-
-/// The end offsets (bytes) of the sentences spaCy's sentencizer finds in `text`.
-fn sentence_ends(text: &str) -> Vec<usize> {
+/// The end offsets (bytes) of the sentences spaCy's sentencizer finds in `text` (tokenised for
+/// `language`).
+fn sentence_ends(text: &str, language: &str) -> Vec<usize> {
     let mut ends = Vec::new();
     let mut seen_period = false;
     let mut last_end: Option<usize> = None;
-    tokenize(text, &mut |a, b| {
+    for_each_spacy_token(text, language, |a, b| {
         let t = &text[a..b];
         let kind = if seen_period || t.len() <= 4 {
             token_kind(t)
@@ -1058,13 +585,20 @@ fn sentence_ends(text: &str) -> Vec<usize> {
 
 /// Number of sentences spaCy's `sentencizer` (on `spacy.blank("en")`) finds in `text`.
 pub fn count_sentences(text: &str) -> usize {
-    sentence_ends(text).len()
+    count_sentences_in(text, "en")
 }
 
-/// datatrove's `split_into_sentences(text)`: consecutive pieces of the text, each ending where a
-/// sentence ends (the last piece runs to the end of the text).
-fn sentence_pieces(text: &str) -> Vec<&str> {
-    let ends = sentence_ends(text);
+/// Number of sentences spaCy's `sentencizer` finds in `text` tokenised for `language` (datatrove's
+/// `len(split_into_sentences(text, language))`; see [`crate::words`] for the languages whose spaCy
+/// tokenizer is reproduced).
+pub fn count_sentences_in(text: &str, language: &str) -> usize {
+    sentence_ends(text, language).len()
+}
+
+/// datatrove's `split_into_sentences(text, language)`: consecutive pieces of the text, each ending
+/// where a sentence ends (the last piece runs to the end of the text).
+fn sentence_pieces<'a>(text: &'a str, language: &str) -> Vec<&'a str> {
+    let ends = sentence_ends(text, language);
     let mut out = Vec::with_capacity(ends.len());
     let mut start = 0;
     for (k, &e) in ends.iter().enumerate() {
@@ -1257,13 +791,45 @@ mod tests {
     }
 
     #[test]
-    fn url_pattern_compiles_and_matches_domains() {
-        assert!(url_regex().is_some());
-        assert!(url_match("example.com"));
-        assert!(url_match("https://foo.Bar.org/Page.Html"));
-        assert!(url_match("\u{d76c}.\u{c544}\u{ac00}\u{b294}"));
-        assert!(!url_match("artist.She"));
-        assert!(!url_match("end.Next"));
+    fn urls_are_not_split_at_infixes() {
+        // spaCy's URL_MATCH keeps the URL whole: no sentence break at `e.H`.
+        assert_eq!(count_sentences("Go to https://foo.Bar.org/Page.Html. Next"), 2);
+        assert_eq!(count_sentences("Go to example.com and then"), 1);
+        assert_eq!(count_sentences("The artist.She sings"), 2);
+        assert_eq!(count_sentences("The end.Next one"), 2);
+    }
+
+    #[test]
+    fn whitespace_tokens_start_sentences() {
+        // spaCy keeps whitespace runs (less a single space after a token) as tokens, and the
+        // sentencizer starts a sentence at them.
+        assert_eq!(count_sentences("Hello. "), 1);
+        assert_eq!(count_sentences("Hello.  "), 2);
+        assert_eq!(count_sentences("Hello.\n"), 2);
+        assert_eq!(count_sentences("  Hello. \nWorld"), 2);
+        assert_eq!(count_sentences(" \n "), 1);
+        assert_eq!(sentence_pieces("Hello.  ", "en"), vec!["Hello.", "  "]);
+        assert_eq!(sentence_pieces("  Hello. \nWorld", "en"), vec!["  Hello.", " \nWorld"]);
+        assert_eq!(sentence_pieces("Hello.\n\nWorld", "en"), vec!["Hello.", "\n\nWorld"]);
+    }
+
+    #[test]
+    fn sentences_use_the_language_tokenizer() {
+        // German abbreviation exceptions (datatrove `split_into_sentences(text, "de")`).
+        assert_eq!(count_sentences_in("Wir sind ca. zehn Leute", "en"), 2);
+        assert_eq!(count_sentences_in("Wir sind ca. zehn Leute", "de"), 1);
+        assert_eq!(count_sentences_in("Am 3. Oktober war es", "en"), 2);
+        assert_eq!(count_sentences_in("Am 3. Oktober war es", "de"), 1);
+        let text = format!("{GOOD}\nWir sind ca. zehn Leute hier.");
+        let de = C4QualityConfig {
+            language: "de".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            run(C4QualityConfig::default(), &text).1.metadata["signals"]["c4_quality"]["sentences"],
+            8
+        );
+        assert_eq!(run(de, &text).1.metadata["signals"]["c4_quality"]["sentences"], 7);
     }
 
     #[test]
@@ -1288,7 +854,7 @@ mod tests {
         assert_eq!(count_sentences("mínimo 118km/h. Then"), 2);
         assert_eq!(count_sentences("apartmana itd.) a"), 1);
         assert_eq!(
-            sentence_pieces("It is why. :-D They did. Then"),
+            sentence_pieces("It is why. :-D They did. Then", "en"),
             vec!["It is why.", " :-D They did.", " Then"]
         );
         assert_eq!(count_sentences("It was 0 \u{b0}C. And then -12\u{a0}\u{b0}C."), 2);
