@@ -78,6 +78,12 @@ pub fn word_spans(text: &str, language: &str) -> Vec<std::ops::Range<usize>> {
         .collect()
 }
 
+/// Whether [`split_words`] falls back to one token per character for `language` (zh, ja, th, …):
+/// word-based thresholds (mean word length, n-gram fractions) do not apply to such tokens.
+pub fn counts_characters(language: &str) -> bool {
+    Profile::of(language) == Profile::NoSpace
+}
+
 /// datatrove's `TERMINAL_PUNCTUATION` (sentence terminators of many scripts), sorted.
 pub const TERMINAL_PUNCTUATION: &[char] = &[
     '!',
@@ -1140,6 +1146,21 @@ fn is_no_space_script(c: char) -> bool {
     )
 }
 
+/// Combining marks of the unspaced scripts (Unicode category Mn/Mc in the Thai, Lao, Tibetan,
+/// Myanmar and Khmer blocks, and the kana voicing marks).
+fn is_combining_mark(c: char) -> bool {
+    matches!(c as u32,
+        0x0E31 | 0x0E34..=0x0E3A | 0x0E47..=0x0E4E          // Thai
+        | 0x0EB1 | 0x0EB4..=0x0EBC | 0x0EC8..=0x0ECE        // Lao
+        | 0x0F18 | 0x0F19 | 0x0F35 | 0x0F37 | 0x0F39 | 0x0F3E | 0x0F3F | 0x0F71..=0x0F84 | 0x0F86 | 0x0F87
+        | 0x0F8D..=0x0FBC | 0x0FC6                          // Tibetan
+        | 0x102B..=0x103E | 0x1056..=0x1059 | 0x105E..=0x1060 | 0x1062..=0x1064 | 0x1067..=0x106D
+        | 0x1071..=0x1074 | 0x1082..=0x108D | 0x108F | 0x109A..=0x109D // Myanmar
+        | 0x17B4..=0x17D3 | 0x17DD                          // Khmer
+        | 0x3099 | 0x309A                                   // kana voicing marks
+    )
+}
+
 fn split_no_space_scripts(tokens: Vec<&str>) -> Vec<&str> {
     if !tokens.iter().any(|t| t.chars().any(is_no_space_script)) {
         return tokens;
@@ -1147,12 +1168,22 @@ fn split_no_space_scripts(tokens: Vec<&str>) -> Vec<&str> {
     let mut out = Vec::with_capacity(tokens.len() * 2);
     for tok in tokens {
         let mut start = 0usize;
-        for (i, c) in tok.char_indices() {
+        let mut chars = tok.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
             if is_no_space_script(c) {
                 if start < i {
                     out.push(&tok[start..i]);
                 }
-                let end = i + c.len_utf8();
+                // One token per character, with its combining vowel and tone marks (Thai ั ่,
+                // Khmer, Myanmar …): a mark alone is no letter for the alphabetic-word rule.
+                let mut end = i + c.len_utf8();
+                while let Some(&(j, m)) = chars.peek() {
+                    if !is_combining_mark(m) {
+                        break;
+                    }
+                    end = j + m.len_utf8();
+                    chars.next();
+                }
                 out.push(&tok[i..end]);
                 start = end;
             }

@@ -152,6 +152,14 @@ impl GopherQualityConfig {
         };
         if self.per_language && !is_english(language) {
             match fineweb2::params(language) {
+                Some(p) if crate::words::counts_characters(language) => {
+                    // tamis splits zh/ja/th into characters, not words: the word-length bounds and
+                    // the stop-word list (words) do not apply; the alphabetic-ratio rule does.
+                    t.min_avg_word_length = None;
+                    t.max_avg_word_length = None;
+                    t.max_non_alpha_words_ratio = p.max_non_alpha_words_ratio;
+                    t.stop_words = StopWords::None;
+                }
                 Some(p) => {
                     t.min_avg_word_length = p.min_avg_word_length;
                     t.max_avg_word_length = p.max_avg_word_length;
@@ -524,6 +532,23 @@ mod tests {
             GopherQuality::new(c, false).process(&mut d).unwrap(),
             Verdict::Drop(ENOUGH_STOP_WORDS)
         );
+    }
+
+    #[test]
+    fn character_tokenized_languages_skip_word_length_and_stop_words() {
+        // Thai is split into characters (mean length 1.0): FineWeb-2's word bounds would drop it all.
+        let thai = "ประเทศไทยมีประชากรประมาณหกสิบหกล้านคนและกรุงเทพมหานครเป็นเมืองหลวงที่ใหญ่ที่สุดของประเทศ ".repeat(3);
+        let config = GopherQualityConfig {
+            language: "th".into(),
+            ..GopherQualityConfig::default()
+        };
+        assert_eq!(run(config.clone(), &thai), Verdict::Keep);
+        // Without per-language settings, datatrove's defaults apply (mean length >= 3) and it goes.
+        let exact = GopherQualityConfig {
+            per_language: false,
+            ..config
+        };
+        assert_eq!(run(exact, &thai), Verdict::Drop(BELOW_AVG_THRESHOLD));
     }
 
     #[test]

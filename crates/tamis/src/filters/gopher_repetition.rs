@@ -141,13 +141,16 @@ impl GopherRepetitionConfig {
     fn thresholds(&self, language: &str) -> Thresholds<'_> {
         if self.per_language && !is_english(language) {
             if let Some(p) = fineweb2::params(language) {
+                // FineWeb-2's n-gram fractions were fitted on words; where tamis can only split
+                // characters (zh, ja, th) those rules are off and the line rules remain.
+                let chars = crate::words::counts_characters(language);
                 return Thresholds {
                     dup_line_frac: p.dup_line_frac,
                     dup_para_frac: p.dup_para_frac,
                     dup_line_char_frac: p.dup_line_char_frac,
                     dup_para_char_frac: p.dup_para_char_frac,
-                    top_n_grams: p.top_n_grams,
-                    dup_n_grams: p.dup_n_grams,
+                    top_n_grams: if chars { &[] } else { p.top_n_grams },
+                    dup_n_grams: if chars { &[] } else { p.dup_n_grams },
                 };
             }
         }
