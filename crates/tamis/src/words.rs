@@ -49,6 +49,44 @@ use std::sync::OnceLock;
 /// Split `text` into datatrove-style word tokens (stripped, non-empty) for `language` (ISO 639-1;
 /// `eng`, `en_US`-style codes are accepted too). Never panics; returns slices of `text`.
 pub fn split_words<'a>(text: &'a str, language: &str) -> Vec<&'a str> {
+    // The quality stages tokenize the same text one after another on the same worker (datatrove
+    // keeps an lru_cache on its splitter for the same reason): remember the last text's tokens.
+    type Cached = Option<(u128, usize, Profile, Vec<std::ops::Range<usize>>)>;
+    thread_local! {
+        static LAST: std::cell::RefCell<Cached> = const { std::cell::RefCell::new(None) };
+    }
+    const CACHE_MIN_BYTES: usize = 512;
+    if text.len() < CACHE_MIN_BYTES {
+        return tokenize_words(text, language);
+    }
+    let profile = Profile::of(language);
+    let hash = xxhash_rust::xxh3::xxh3_128(text.as_bytes());
+    let hit = LAST.with(|last| {
+        let last = last.borrow();
+        let (h, len, p, spans) = last.as_ref()?;
+        if (*h, *len, *p) != (hash, text.len(), profile) {
+            return None;
+        }
+        spans.iter().map(|r| text.get(r.clone())).collect::<Option<Vec<&str>>>()
+    });
+    if let Some(tokens) = hit {
+        return tokens;
+    }
+    let tokens = tokenize_words(text, language);
+    let base = text.as_ptr() as usize;
+    let spans = tokens
+        .iter()
+        .map(|t| {
+            let start = t.as_ptr() as usize - base;
+            start..start + t.len()
+        })
+        .collect();
+    LAST.with(|last| *last.borrow_mut() = Some((hash, text.len(), profile, spans)));
+    tokens
+}
+
+/// [`split_words`] without the cache.
+fn tokenize_words<'a>(text: &'a str, language: &str) -> Vec<&'a str> {
     let profile = Profile::of(language);
     let mut out = Vec::with_capacity(text.len() / 5 + 1);
     let mut suffixes = Vec::new();
@@ -1201,6 +1239,21 @@ mod tests {
 
     fn en(text: &str) -> Vec<&str> {
         split_words(text, "en")
+    }
+
+    #[test]
+    fn the_token_cache_never_serves_another_text_or_language() {
+        let a = "L'homme qu'on attendait n'est pas venu, dit-il. ".repeat(20);
+        let b = a.replace("venu", "vena");
+        assert_eq!(split_words(&a, "fr"), tokenize_words(&a, "fr"));
+        assert_eq!(split_words(&a, "fr"), tokenize_words(&a, "fr"), "served from the cache");
+        assert_eq!(split_words(&a, "en"), tokenize_words(&a, "en"), "another language");
+        assert_ne!(tokenize_words(&a, "fr"), tokenize_words(&a, "en"));
+        assert_eq!(
+            split_words(&b, "en"),
+            tokenize_words(&b, "en"),
+            "another text of the same length"
+        );
     }
 
     #[test]
