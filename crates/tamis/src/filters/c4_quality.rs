@@ -248,7 +248,8 @@ impl Stage for C4Quality {
                 LineOutcome::Keep(clean) => {
                     if c.min_num_sentences != -1 {
                         sentences += if c.split_paragraph {
-                            count_sentences_in(&clean, &c.language) as u64
+                            // datatrove's `len(split_into_sentences(line))`: an empty line is one piece.
+                            count_sentences_in(&clean, &c.language).max(1) as u64
                         } else {
                             1
                         };
@@ -583,7 +584,8 @@ fn sentence_ends(text: &str, language: &str) -> Vec<usize> {
     ends
 }
 
-/// Number of sentences spaCy's `sentencizer` (on `spacy.blank("en")`) finds in `text`.
+/// Number of sentences spaCy's `sentencizer` (on `spacy.blank("en")`) finds in `text` (0 for `""`,
+/// where datatrove's `split_into_sentences` gives one empty piece).
 pub fn count_sentences(text: &str) -> usize {
     count_sentences_in(text, "en")
 }
@@ -596,9 +598,12 @@ pub fn count_sentences_in(text: &str, language: &str) -> usize {
 }
 
 /// datatrove's `split_into_sentences(text, language)`: consecutive pieces of the text, each ending
-/// where a sentence ends (the last piece runs to the end of the text).
+/// where a sentence ends (the last piece runs to the end of the text); `""` gives `[""]`.
 fn sentence_pieces<'a>(text: &'a str, language: &str) -> Vec<&'a str> {
     let ends = sentence_ends(text, language);
+    if ends.is_empty() {
+        return vec![text];
+    }
     let mut out = Vec::with_capacity(ends.len());
     let mut start = 0;
     for (k, &e) in ends.iter().enumerate() {
@@ -710,6 +715,20 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_kept_line_counts_one_sentence_like_datatrove() {
+        let c = C4QualityConfig {
+            min_words_per_line: -1,
+            min_num_sentences: 3,
+            ..Default::default()
+        };
+        assert_eq!(run(c.clone(), "One. Two.").0, Verdict::Drop(TOO_FEW_SENTENCES));
+        let (v, d) = run(c.clone(), "One. Two.\n  \n");
+        assert_eq!(v, Verdict::Keep);
+        assert_eq!(d.text(), Some("One. Two."));
+        assert_eq!(d.metadata["signals"]["c4_quality"]["sentences"], 3);
+    }
+
+    #[test]
     fn rewrites_the_text_and_records_removed_lines() {
         let text = format!("  Menu\r\n{GOOD}\u{2028}Enable javascript to continue.\nCited text here.[2][edit]\n");
         let (v, d) = run(C4QualityConfig::default(), &text);
@@ -809,6 +828,7 @@ mod tests {
         assert_eq!(count_sentences("  Hello. \nWorld"), 2);
         assert_eq!(count_sentences(" \n "), 1);
         assert_eq!(sentence_pieces("Hello.  ", "en"), vec!["Hello.", "  "]);
+        assert_eq!(sentence_pieces("", "en"), vec![""]);
         assert_eq!(sentence_pieces("  Hello. \nWorld", "en"), vec!["  Hello.", " \nWorld"]);
         assert_eq!(sentence_pieces("Hello.\n\nWorld", "en"), vec!["Hello.", "\n\nWorld"]);
     }
@@ -862,6 +882,26 @@ mod tests {
         assert_eq!(count_sentences("Bio\u{2605}Born here.\u{2605} Much more"), 2);
         assert_eq!(count_sentences("KOMMUNISMI??!!\u{262d}\u{262d})"), 2);
         assert_eq!(count_sentences("\u{c800}\u{d76c}.\u{c544}\u{ac00}\u{b294} x"), 1);
+    }
+
+    /// Dev harness for bench/sentences_parity.py: reads JSONL `{"text", "lang"}` from `$TAMIS_SENT_IN`,
+    /// writes one JSON array of sentence pieces per line to `$TAMIS_SENT_OUT`.
+    #[test]
+    #[ignore = "dev harness, needs TAMIS_SENT_IN / TAMIS_SENT_OUT"]
+    fn dump_sentences_for_comparison() {
+        use std::io::{BufRead, Write};
+        let (Ok(input), Ok(output)) = (std::env::var("TAMIS_SENT_IN"), std::env::var("TAMIS_SENT_OUT")) else {
+            return;
+        };
+        let reader = std::io::BufReader::new(std::fs::File::open(input).unwrap());
+        let mut out = std::io::BufWriter::new(std::fs::File::create(output).unwrap());
+        for line in reader.lines() {
+            let v: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();
+            let text = v["text"].as_str().unwrap_or("");
+            let lang = v["lang"].as_str().unwrap_or("en");
+            let pieces = sentence_pieces(text, lang);
+            writeln!(out, "{}", serde_json::to_string(&pieces).unwrap()).unwrap();
+        }
     }
 
     proptest::proptest! {
