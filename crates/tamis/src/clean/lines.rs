@@ -132,6 +132,8 @@ impl CleanLines {
                 .or_else(|| c.c4_lines.then(|| self.c4_reason(l.raw)).flatten());
         }
         if c.furniture {
+            // Share names first: a spread-out share widget must not count as the title zone.
+            lone_share_names(&lines, &mut reasons);
             positional_rules(&lines, &mut reasons);
             lone_share_names(&lines, &mut reasons);
         }
@@ -344,6 +346,10 @@ fn body_span(lines: &[Line<'_>], reasons: &[Option<&'static str>]) -> Option<(us
             0
         } else if reasons[i].is_some() {
             -3
+        } else if l.m.cues > 0 {
+            // A notice phrase ("lien de désinscription") in a long sentence: consent and legal text
+            // reads like prose but must not anchor the body.
+            -2
         } else if l.prose() {
             if l.unspaced {
                 (l.chars / 3) as i64
@@ -372,7 +378,7 @@ fn body_span(lines: &[Line<'_>], reasons: &[Option<&'static str>]) -> Option<(us
     }
     // Trim to the first and last prose line of the span.
     let (a, b) = best_span?;
-    let is_prose = |i: &usize| reasons[*i].is_none() && !lines[*i].blank && lines[*i].prose();
+    let is_prose = |i: &usize| reasons[*i].is_none() && !lines[*i].blank && lines[*i].prose() && lines[*i].m.cues == 0;
     Some(((a..=b).find(is_prose)?, (a..=b).rev().find(is_prose)?))
 }
 
@@ -867,6 +873,21 @@ mod tests {
         assert_eq!(r[3], Some(C4_JAVASCRIPT));
         assert_eq!(r[4], Some(C4_TOO_FEW_WORDS));
         assert_eq!(r[0], None);
+    }
+
+    #[test]
+    fn a_long_consent_notice_after_the_article_is_not_body() {
+        let notice = "Les informations recueillies sont traitées par le journal pour vous adresser ses lettres et, avec votre accord, les offres de ses partenaires ; vous pouvez exercer vos droits à tout moment grâce au lien de désinscription présent dans chaque envoi.";
+        let text = format!("{BODY}\n{notice}");
+        let (lexicon, errors) = Lexicon::parse("fr\tcue\tlien de désinscription\n");
+        assert!(errors.is_empty());
+        let lexicon: &'static Lexicon = Box::leak(Box::new(lexicon));
+        let stage = CleanLines {
+            lexicon,
+            ..CleanLines::new(CleanLinesConfig::default(), None)
+        };
+        let r: Vec<_> = stage.decide(&text, 0).into_iter().map(|d| d.reason).collect();
+        assert_eq!(r, [None, None, None, Some(NOTICE)]);
     }
 
     #[test]
