@@ -18,7 +18,7 @@ datatrove-side token count (`split_into_words(text, <config name>)`) is compared
 `gopher_quality.n_words` signal: a different count means the word tokenizers differ on that document.
 
 Usage (repository root, after `cargo build --release -p tamis-cli`; Python with datatrove + spaCy,
-plus the non-spaCy tokenizers datatrove assigns: sudachipy + sudachidict_core (ja), jieba (zh),
+plus the non-spaCy tokenizers datatrove assigns — `FINEWEB2_TOKENIZERS=1 bash bench/setup.sh` installs them: sudachipy + sudachidict_core (ja), jieba (zh),
 pyvi (vi), pythainlp (th), kiwipiepy (ko), indic-nlp-library (hi)):
 
     python bench/fineweb2_parity.py [--langs fr,de,...] [--n 1000] [--show 5] [--json out.json]

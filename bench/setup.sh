@@ -52,6 +52,15 @@ if [[ "${SKIP_FASTWARC1:-0}" != 1 ]]; then
         'import fastwarc.stream_io as s; assert hasattr(s, "GZipStream"); print("setup: legacy fastwarc ok")'
 fi
 
+# The word tokenizers datatrove assigns to languages spaCy does not cover (ja, zh, vi, th, ko, hi),
+# for bench/fineweb2_parity.py only. Opt in with FINEWEB2_TOKENIZERS=1. datatrove's Korean tokenizer
+# needs kiwipiepy < 0.22 (later versions no longer ship the model it loads).
+if [[ "${FINEWEB2_TOKENIZERS:-0}" == 1 ]]; then
+    echo "setup: installing datatrove's non-spaCy word tokenizers"
+    "$VENV/bin/python" -m pip install --quiet sudachipy sudachidict_core jieba pyvi pythainlp \
+        "kiwipiepy<0.22.0" indic-nlp-library
+fi
+
 # GNU time gives peak RSS (-v). Install the Debian package if it is missing.
 if ! /usr/bin/time -v true >/dev/null 2>&1; then
     if command -v apt-get >/dev/null 2>&1 && [[ $(id -u) -eq 0 ]]; then
