@@ -1233,6 +1233,25 @@ fn split_no_space_scripts(tokens: Vec<&str>) -> Vec<&str> {
     out
 }
 
+/// For the bench scripts' dev harnesses (ignored tests): read JSONL `{"text", "lang"}` from the file
+/// named by `$in_var`, write `f(text, lang)` as one JSON line each to the file named by `$out_var`.
+/// Does nothing when either variable is unset.
+#[cfg(test)]
+pub(crate) fn map_jsonl_for_comparison(in_var: &str, out_var: &str, f: impl Fn(&str, &str) -> serde_json::Value) {
+    use std::io::{BufRead, Write};
+    let (Ok(input), Ok(output)) = (std::env::var(in_var), std::env::var(out_var)) else {
+        return;
+    };
+    let reader = std::io::BufReader::new(std::fs::File::open(input).unwrap());
+    let mut out = std::io::BufWriter::new(std::fs::File::create(output).unwrap());
+    for line in reader.lines() {
+        let v: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();
+        let text = v["text"].as_str().unwrap_or("");
+        let lang = v["lang"].as_str().unwrap_or("en");
+        writeln!(out, "{}", f(text, lang)).unwrap();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1384,24 +1403,14 @@ mod tests {
         }
     }
 
-    /// Dev harness for bench/quality_parity.py-style comparisons: reads JSONL `{"text", "lang"}` from
-    /// `$TAMIS_WORDS_IN`, writes one JSON array of tokens per line to `$TAMIS_WORDS_OUT`.
+    /// Dev harness for bench/words_parity.py: reads JSONL `{"text", "lang"}` from `$TAMIS_WORDS_IN`,
+    /// writes one JSON array of tokens per line to `$TAMIS_WORDS_OUT`.
     #[test]
     #[ignore = "dev harness, needs TAMIS_WORDS_IN / TAMIS_WORDS_OUT"]
     fn dump_tokens_for_comparison() {
-        use std::io::{BufRead, Write};
-        let (Ok(input), Ok(output)) = (std::env::var("TAMIS_WORDS_IN"), std::env::var("TAMIS_WORDS_OUT")) else {
-            return;
-        };
-        let reader = std::io::BufReader::new(std::fs::File::open(input).unwrap());
-        let mut out = std::io::BufWriter::new(std::fs::File::create(output).unwrap());
-        for line in reader.lines() {
-            let v: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();
-            let text = v["text"].as_str().unwrap_or("");
-            let lang = v["lang"].as_str().unwrap_or("en");
-            let toks = split_words(text, lang);
-            writeln!(out, "{}", serde_json::to_string(&toks).unwrap()).unwrap();
-        }
+        map_jsonl_for_comparison("TAMIS_WORDS_IN", "TAMIS_WORDS_OUT", |text, lang| {
+            serde_json::json!(split_words(text, lang))
+        });
     }
 
     proptest::proptest! {

@@ -889,19 +889,9 @@ mod tests {
     #[test]
     #[ignore = "dev harness, needs TAMIS_SENT_IN / TAMIS_SENT_OUT"]
     fn dump_sentences_for_comparison() {
-        use std::io::{BufRead, Write};
-        let (Ok(input), Ok(output)) = (std::env::var("TAMIS_SENT_IN"), std::env::var("TAMIS_SENT_OUT")) else {
-            return;
-        };
-        let reader = std::io::BufReader::new(std::fs::File::open(input).unwrap());
-        let mut out = std::io::BufWriter::new(std::fs::File::create(output).unwrap());
-        for line in reader.lines() {
-            let v: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();
-            let text = v["text"].as_str().unwrap_or("");
-            let lang = v["lang"].as_str().unwrap_or("en");
-            let pieces = sentence_pieces(text, lang);
-            writeln!(out, "{}", serde_json::to_string(&pieces).unwrap()).unwrap();
-        }
+        crate::words::map_jsonl_for_comparison("TAMIS_SENT_IN", "TAMIS_SENT_OUT", |text, lang| {
+            serde_json::json!(sentence_pieces(text, lang))
+        });
     }
 
     proptest::proptest! {

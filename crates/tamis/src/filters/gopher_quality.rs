@@ -124,6 +124,19 @@ struct Thresholds<'c> {
     stop_words: StopWords<'c>,
 }
 
+impl Thresholds<'static> {
+    /// FineWeb-2's settings of one language.
+    fn from_params(p: &'static fineweb2::LanguageParams) -> Self {
+        Thresholds {
+            min_avg_word_length: p.min_avg_word_length,
+            max_avg_word_length: p.max_avg_word_length,
+            max_non_alpha_words_ratio: p.max_non_alpha_words_ratio,
+            min_stop_words: p.min_stop_words.map(|n| n as u64),
+            stop_words: StopWords::Static(p.stop_words),
+        }
+    }
+}
+
 enum StopWords<'c> {
     Config(&'c [String]),
     Static(&'static [&'static str]),
@@ -160,13 +173,7 @@ impl GopherQualityConfig {
                     t.max_non_alpha_words_ratio = p.max_non_alpha_words_ratio;
                     t.stop_words = StopWords::None;
                 }
-                Some(p) => {
-                    t.min_avg_word_length = p.min_avg_word_length;
-                    t.max_avg_word_length = p.max_avg_word_length;
-                    t.max_non_alpha_words_ratio = p.max_non_alpha_words_ratio;
-                    t.min_stop_words = p.min_stop_words.map(|n| n as u64);
-                    t.stop_words = StopWords::Static(p.stop_words);
-                }
+                Some(p) => t = Thresholds::from_params(p),
                 None => t.stop_words = StopWords::None,
             }
         }
@@ -586,13 +593,8 @@ mod tests {
             char_duplicates_ratio: Some(0.1),
             new_line_ratio: Some(0.185),
         };
-        let french = Thresholds {
-            min_avg_word_length: p.min_avg_word_length,
-            max_avg_word_length: p.max_avg_word_length,
-            max_non_alpha_words_ratio: p.max_non_alpha_words_ratio,
-            min_stop_words: p.min_stop_words.map(|n| n as u64),
-            stop_words: StopWords::Static(p.stop_words),
-        };
+        let p: &'static fineweb2::LanguageParams = Box::leak(Box::new(p));
+        let french = Thresholds::from_params(p);
         let s = compute(&text, "fr", &french);
         assert_eq!(decide(&s, &c, &french), Verdict::Keep);
     }
