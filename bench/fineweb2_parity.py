@@ -29,16 +29,16 @@ Results: bench/results/fineweb2-parity-2026-11-25.md.
 
 import argparse
 import collections
-import glob
-import gzip
 import json
 import lzma
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tamis_annotate import run_annotated  # noqa: E402
 
 from datatrove.data import Document
 from datatrove.pipeline.filters import FineWebQualityFilter, GopherQualityFilter, GopherRepetitionFilter
@@ -158,29 +158,8 @@ def load_hplt(drop_marks=False):
 
 
 def tamis_run(tamis, iso1, input_path, workdir):
-    cfg = os.path.join(workdir, f"fw2-{iso1}.toml")
-    with open(cfg, "w") as f:
-        f.write('[output]\nformat = "jsonl"\n')
-        for stage in STAGES:
-            f.write(f'\n[[stages]]\ntype = "{stage}"\nannotate = true\nlanguage = "{iso1}"\nper_language = true\n')
-    outdir = os.path.join(workdir, f"out-{iso1}")
-    t0 = time.perf_counter()
-    subprocess.run([tamis, "run", "-o", outdir, "--threads", "1", "--config", cfg, input_path], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    elapsed = time.perf_counter() - t0
-    verdicts, signals = {}, {}
-    for path in glob.glob(os.path.join(outdir, "kept", "*.jsonl*")):
-        opener = gzip.open if path.endswith(".gz") else open
-        with opener(path, "rt") as f:
-            for line in f:
-                d = json.loads(line)
-                md = d.get("metadata", {})
-                flagged = md.get("flagged_by", [])
-                for stage in STAGES:
-                    hit = [x for x in flagged if x.startswith(stage + ".")]
-                    verdicts[(stage, d["id"])] = hit[0].split(".", 1)[1] if hit else None
-                signals[d["id"]] = md.get("signals", {})
-    return verdicts, signals, elapsed
+    return run_annotated(tamis, STAGES, {"language": iso1, "per_language": True}, input_path,
+                         os.path.join(workdir, f"out-{iso1}"), os.path.join(workdir, f"fw2-{iso1}.toml"))
 
 
 def main():

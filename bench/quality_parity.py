@@ -18,10 +18,12 @@ import gzip
 import json
 import lzma
 import os
-import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tamis_annotate import run_annotated  # noqa: E402
 
 from datatrove.data import Document
 from datatrove.pipeline.filters import FineWebQualityFilter, GopherQualityFilter, GopherRepetitionFilter
@@ -66,28 +68,11 @@ def datatrove_verdicts(stage, lang, docs):
 
 
 def tamis_verdicts(tamis, stage, lang, input_path, workdir):
-    cfg = os.path.join(workdir, f"{stage}-{lang}.toml")
-    with open(cfg, "w") as f:
-        f.write(
-            f'[output]\nformat = "jsonl"\n\n[[stages]]\ntype = "{stage}"\nannotate = true\n'
-            f'language = "{lang}"\nper_language = false\n'
-        )
-    outdir = os.path.join(workdir, f"out-{stage}-{lang}")
-    t0 = time.perf_counter()
-    subprocess.run([tamis, "run", "-o", outdir, "--threads", "1", "--config", cfg, input_path], check=True,
-                   stdout=subprocess.DEVNULL)
-    elapsed = time.perf_counter() - t0
-    verdicts, signals = {}, {}
-    for path in glob.glob(os.path.join(outdir, "kept", "*.jsonl*")):
-        opener = gzip.open if path.endswith(".gz") else open
-        with opener(path, "rt") as f:
-            for line in f:
-                d = json.loads(line)
-                md = d.get("metadata", {})
-                flagged = [x for x in md.get("flagged_by", []) if x.startswith(stage + ".")]
-                verdicts[d["id"]] = flagged[0].split(".", 1)[1] if flagged else None
-                signals[d["id"]] = md.get("signals", {}).get(stage, {})
-    return verdicts, signals, elapsed
+    verdicts, signals, elapsed = run_annotated(
+        tamis, [stage], {"language": lang, "per_language": False}, input_path,
+        os.path.join(workdir, f"out-{stage}-{lang}"), os.path.join(workdir, f"{stage}-{lang}.toml"))
+    return ({i: r for (_, i), r in verdicts.items()},
+            {i: sig.get(stage, {}) for i, sig in signals.items()}, elapsed)
 
 
 def main():
