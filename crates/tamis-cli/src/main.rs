@@ -72,6 +72,11 @@ enum Command {
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
     },
+    /// Redraw OUT/report.html from OUT/report.json (after an upgrade, or to restyle an old run).
+    Report {
+        /// The output directory of a run.
+        output: PathBuf,
+    },
     /// List every stage with a one-line summary.
     Stages,
     /// Read every document of the inputs with no pipeline and print counts and timings as JSON
@@ -149,6 +154,20 @@ fn real_main() -> Result<i32> {
             } else {
                 write!(out, "{}", tamis::explain::render(&explanation))?;
             }
+            Ok(0)
+        }
+        Command::Report { output } => {
+            let path = output.join("report.json");
+            let report = Report::read(&path).with_context(|| {
+                format!(
+                    "no readable report in {} (give the output directory of a completed `tamis run`)",
+                    output.display()
+                )
+            })?;
+            let html = output.join("report.html");
+            std::fs::write(&html, tamis::report_html::render(&report))
+                .with_context(|| format!("cannot write {}", html.display()))?;
+            eprintln!("wrote {}", html.display());
             Ok(0)
         }
         Command::Scan { input_format, inputs } => scan(&inputs, input_format.unwrap_or_default()),
@@ -277,12 +296,17 @@ fn print_summary(report: &Report, output: &std::path::Path, elapsed: Duration) {
         t.docs_in as f64 / secs,
         report.inputs.bytes as f64 / 1e6 / secs
     );
+    if !report.output.tokens.is_empty() {
+        let tokens: Vec<String> = report.output.tokens.iter().map(|(e, n)| format!("{n} {e}")).collect();
+        let _ = writeln!(e, "tokens kept: {}", tokens.join(", "));
+    }
     for s in report.errors_sample.iter().take(5) {
         let _ = writeln!(e, "  error: {} record {}: {}: {}", s.file, s.record, s.kind, s.message);
     }
     let _ = writeln!(
         e,
-        "output: {}/kept, {}/removed, {}/report.json",
+        "output: {}/kept, {}/removed, {}/report.json, {}/report.html",
+        output.display(),
         output.display(),
         output.display(),
         output.display()

@@ -208,6 +208,12 @@ pub struct PipelineConfig {
     pub input: InputConfig,
     #[serde(default)]
     pub output: OutputConfig,
+    /// Token counts per document and per stage.
+    #[serde(default)]
+    pub tokens: crate::tokens::TokensConfig,
+    /// What `report.html` shows.
+    #[serde(default)]
+    pub report: crate::insights::ReportConfig,
     #[serde(default = "default_stages")]
     pub stages: Vec<StageEntry>,
 }
@@ -217,6 +223,8 @@ impl Default for PipelineConfig {
         PipelineConfig {
             input: InputConfig::default(),
             output: OutputConfig::default(),
+            tokens: Default::default(),
+            report: Default::default(),
             stages: default_stages(),
         }
     }

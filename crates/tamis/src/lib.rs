@@ -21,11 +21,14 @@ pub mod document;
 pub mod error;
 pub mod explain;
 pub mod filters;
+pub mod insights;
 pub mod pipeline;
 pub mod readers;
 pub mod report;
+pub mod report_html;
 pub mod stage;
 pub mod stats;
+pub mod tokens;
 pub mod words;
 pub mod writers;
 

@@ -12,10 +12,12 @@ use crate::dedup::ExactDedup;
 use crate::document::Document;
 use crate::error::{Error, Location, Result};
 use crate::filters::{C4Quality, FineWebQuality, GopherQuality, GopherRepetition, Language, Length, Payload, Pii};
+use crate::insights::{BatchInsights, Insights, ReportConfig};
 use crate::readers::{self, InputFile};
 use crate::report::{InputSummary, OutputSummary, Report, ERROR_SAMPLE_CAP};
-use crate::stage::{Keyer, OrderedStage, Stage, StageError, Verdict};
-use crate::stats::{ErrorSample, StageStats, Totals};
+use crate::stage::{Keyer, OrderedStage, SignalSpec, Stage, StageError, Verdict};
+use crate::stats::{ErrorSample, Histogram, StageStats, Totals};
+use crate::tokens::{Encoding, Tally};
 use crate::writers;
 use crate::writers::sink::{Record, Sink, SinkMsg};
 use crossbeam_channel::{bounded, Receiver, Sender};
@@ -39,6 +41,17 @@ struct BuiltStage {
     name: String,
     annotate: bool,
     imp: StageImpl,
+    /// Where the stage writes its signals (`metadata.signals.<key>`): its type name.
+    signal_key: &'static str,
+    /// Signals counted into histograms (empty when the report's histograms are off).
+    specs: Vec<SignalSpec>,
+}
+
+/// What every call of `apply` needs besides the stage: the token encodings and, for the report,
+/// where to count removed lines.
+struct Meter<'a> {
+    encodings: &'a [Encoding],
+    tally: Tally,
 }
 
 fn ordered(stage: impl OrderedStage + 'static) -> StageImpl {
@@ -46,7 +59,8 @@ fn ordered(stage: impl OrderedStage + 'static) -> StageImpl {
     StageImpl::Ordered(Box::new(stage), keyer)
 }
 
-/// Build one stage from its config (one arm per stage).
+/// Build one stage from its config (one arm per stage). `annotate`: the stage writes every signal
+/// to the metadata (annotate mode and the report's histograms).
 fn build_stage(config: &StageConfig, annotate: bool, inputs: &Inputs<'_>) -> Result<StageImpl> {
     Ok(match config {
         StageConfig::Payload(c) => StageImpl::Parallel(Box::new(Payload::new(c.clone()))),
@@ -163,6 +177,8 @@ struct Checkpoint {
     errors_sample: Vec<ErrorSample>,
     output: OutputSummary,
     seconds: f64,
+    #[serde(default)]
+    insights: Insights,
 }
 
 struct Batch {
@@ -171,6 +187,10 @@ struct Batch {
     end: Position,
 }
 
+#[allow(
+    clippy::large_enum_variant,
+    reason = "outcomes live one batch long in one Vec; boxing would cost an allocation per document"
+)]
 enum Outcome {
     ReadError(Error),
     /// Passed the worker stages. `keys`: precomputed keys of the leading ordered stages;
@@ -179,6 +199,7 @@ enum Outcome {
         doc: Document,
         keys: Vec<u128>,
         line: Option<Vec<u8>>,
+        tally: Tally,
     },
     /// Removed by a worker stage; `record` is ready for the removed shard.
     Dropped {
@@ -194,6 +215,8 @@ struct Prep {
     keyers: Vec<Keyer>,
     /// Serialize JSONL lines on the workers (JSONL output formats).
     lines: bool,
+    encodings: Vec<Encoding>,
+    report: ReportConfig,
 }
 
 struct Done {
@@ -201,6 +224,7 @@ struct Done {
     outcomes: Vec<Outcome>,
     /// Reader stats first, then the parallel stages.
     stats: Vec<StageStats>,
+    insights: BatchInsights,
     end: Position,
 }
 
@@ -230,17 +254,24 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
         } else {
             format!("{base}_{}", count + 1)
         };
+        let imp = build_stage(
+            &entry.config,
+            entry.annotate || config.report.signals,
+            &Inputs {
+                config: &config.input,
+                files: &files,
+            },
+        )?;
+        let specs = match &imp {
+            StageImpl::Parallel(s) if config.report.signals => s.signal_specs(),
+            _ => Vec::new(),
+        };
         stages.push(BuiltStage {
             name,
             annotate: entry.annotate,
-            imp: build_stage(
-                &entry.config,
-                entry.annotate,
-                &Inputs {
-                    config: &config.input,
-                    files: &files,
-                },
-            )?,
+            imp,
+            signal_key: entry.config.type_name(),
+            specs,
         });
     }
     // Stages up to the first ordered one run on the workers; from there on, on the sequencer.
@@ -273,6 +304,7 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
             errors_sample: Vec::new(),
             output: OutputSummary::default(),
             seconds: 0.0,
+            insights: Insights::default(),
         },
     };
     dirs.clean_after(ckpt.next_shard)?;
@@ -303,6 +335,8 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
         let prep = Prep {
             keyers,
             lines: config.output.format != writers::OutputFormat::Parquet,
+            encodings: config.tokens.encodings.clone(),
+            report: config.report.clone(),
         };
         // A few batches of records: the queue is bounded in bytes by the batch size.
         let (sink_tx, sink_rx) = bounded::<SinkMsg>(4);
@@ -321,6 +355,8 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
             n_parallel: parallel.len(),
             sink: sink_tx,
             records: Vec::new(),
+            scratch: BatchInsights::default(),
+            encodings: &config.tokens.encodings,
             docs_in_shard: 0,
             bytes_in_shard: 0,
             progress: &progress,
@@ -359,12 +395,16 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
         output: ckpt.output.clone(),
         errors_sample: ckpt.errors_sample.clone(),
         seconds: ckpt.seconds,
+        insights: ckpt.insights.clone(),
     };
     check_balance(&report)?;
     write_atomic(
         &out.join("report.json"),
         &serde_json::to_vec_pretty(&report).map_err(|e| Error::Fatal(e.to_string()))?,
     )?;
+    if config.report.html {
+        write_atomic(&out.join("report.html"), crate::report_html::render(&report).as_bytes())?;
+    }
     Ok(report)
 }
 
@@ -498,6 +538,7 @@ fn work(stages: &[BuiltStage], prep: &Prep, batches: Receiver<Batch>, done: Send
         let mut stats: Vec<StageStats> = std::iter::once(StageStats::default())
             .chain(stages.iter().map(|_| StageStats::default()))
             .collect();
+        let mut insights = BatchInsights::default();
         let mut outcomes = Vec::with_capacity(batch.items.len());
         for item in batch.items {
             let read = &mut stats[0];
@@ -513,12 +554,13 @@ fn work(stages: &[BuiltStage], prep: &Prep, batches: Receiver<Batch>, done: Send
             read.kept += 1;
             read.bytes_in += doc.byte_len() as u64;
             read.bytes_kept += doc.byte_len() as u64;
-            outcomes.push(run_worker_stages(stages, prep, &mut stats, doc));
+            outcomes.push(run_worker_stages(stages, prep, &mut stats, &mut insights, doc));
         }
         let msg = Msg::Done(Done {
             seq: batch.seq,
             outcomes,
             stats,
+            insights,
             end: batch.end,
         });
         if done.send(msg).is_err() {
@@ -527,15 +569,31 @@ fn work(stages: &[BuiltStage], prep: &Prep, batches: Receiver<Batch>, done: Send
     }
 }
 
-fn run_worker_stages(stages: &[BuiltStage], prep: &Prep, stats: &mut [StageStats], mut doc: Document) -> Outcome {
+fn run_worker_stages(
+    stages: &[BuiltStage],
+    prep: &Prep,
+    stats: &mut [StageStats],
+    insights: &mut BatchInsights,
+    mut doc: Document,
+) -> Outcome {
+    let mut meter = Meter {
+        encodings: &prep.encodings,
+        tally: Tally::default(),
+    };
     for (i, stage) in stages.iter().enumerate() {
         let StageImpl::Parallel(s) = &stage.imp else { continue };
-        match apply(&stage.name, stage.annotate, &mut stats[i + 1], &mut doc, |d| {
+        match apply(stage, &mut stats[i + 1], &mut doc, &mut meter, insights, |d| {
             s.process(d)
         }) {
             Ok(None) => {}
             Ok(Some(reason)) => {
                 let by = format!("{}.{reason}", stage.name);
+                meter.stamp(&mut doc);
+                *insights
+                    .removed_languages
+                    .entry(crate::insights::language_of(&doc))
+                    .or_default() += 1;
+                insights.offer_sample(&by, &doc, &prep.report);
                 let bytes = doc.byte_len() as u64;
                 let record = if prep.lines {
                     Record::Line(writers::jsonl_line(&doc, Some(&by)))
@@ -547,26 +605,109 @@ fn run_worker_stages(stages: &[BuiltStage], prep: &Prep, stats: &mut [StageStats
             Err(e) => return Outcome::Failed(doc.source.location(), i, e),
         }
     }
+    meter.stamp(&mut doc);
     let keys = prep.keyers.iter().map(|k| k(&doc)).collect();
     // A document that already carries `removed_by` cannot take the spliced reason: no line for it.
     let line = (prep.lines && !doc.metadata.contains_key("removed_by")).then(|| writers::jsonl_line(&doc, None));
-    Outcome::Alive { doc, keys, line }
+    Outcome::Alive {
+        doc,
+        keys,
+        line,
+        tally: meter.tally,
+    }
+}
+
+impl Meter<'_> {
+    /// Add the document's token counts to `into` (counting again only if its text changed).
+    fn add_to(&mut self, doc: &Document, into: &mut BTreeMap<String, u64>) {
+        if let Some(counts) = self.tally.current(doc.text(), self.encodings) {
+            for (e, c) in self.encodings.iter().zip(counts) {
+                *into.entry(e.name().to_string()).or_default() += c;
+            }
+        }
+    }
+
+    /// Write the current counts to `metadata.tokens`.
+    fn stamp(&mut self, doc: &mut Document) {
+        if let Some(counts) = self.tally.current(doc.text(), self.encodings) {
+            let map = crate::tokens::to_map(self.encodings, counts);
+            doc.metadata.insert("tokens".into(), serde_json::Value::Object(map));
+        }
+    }
+
+    /// The current counts by encoding name.
+    fn tally_map(&mut self, doc: &Document) -> Vec<(String, u64)> {
+        let encodings = self.encodings;
+        match self.tally.current(doc.text(), encodings) {
+            Some(counts) => encodings
+                .iter()
+                .map(|e| e.name().to_string())
+                .zip(counts.iter().copied())
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// Count of the first encoding, for the language table.
+    fn first(&mut self, doc: &Document) -> Option<u64> {
+        self.tally
+            .current(doc.text(), self.encodings)
+            .and_then(|c| c.first().copied())
+    }
+}
+
+/// Put the stage's signals of this document into its histograms; outside annotate mode, take them
+/// out of the metadata again (they were computed for the report only).
+fn harvest_signals(stage: &BuiltStage, stats: &mut StageStats, doc: &mut Document) {
+    if stage.specs.is_empty() {
+        return;
+    }
+    for spec in &stage.specs {
+        let value = if spec.metadata_key {
+            doc.metadata.get(spec.name)
+        } else {
+            doc.metadata
+                .get("signals")
+                .and_then(|s| s.get(stage.signal_key))
+                .and_then(|s| s.get(spec.name))
+        };
+        if let Some(v) = value.and_then(serde_json::Value::as_f64) {
+            stats
+                .histograms
+                .entry(spec.name.to_string())
+                .or_insert_with(|| Histogram::new(spec))
+                .add(v);
+        }
+    }
+    if !stage.annotate {
+        if let Some(serde_json::Value::Object(all)) = doc.metadata.get_mut("signals") {
+            all.remove(stage.signal_key);
+            if all.is_empty() {
+                doc.metadata.remove("signals");
+            }
+        }
+    }
 }
 
 /// Run one stage on one document, counting; Ok(Some(reason)) = drop, Ok(None) = continue.
 fn apply(
-    name: &str,
-    annotate: bool,
+    stage: &BuiltStage,
     stats: &mut StageStats,
     doc: &mut Document,
+    meter: &mut Meter<'_>,
+    insights: &mut BatchInsights,
     f: impl FnOnce(&mut Document) -> std::result::Result<Verdict, StageError>,
 ) -> std::result::Result<Option<&'static str>, StageError> {
+    let (name, annotate) = (stage.name.as_str(), stage.annotate);
+    meter.add_to(doc, &mut stats.tokens_in);
     let t = Instant::now();
     stats.docs_in += 1;
     stats.bytes_in += doc.byte_len() as u64;
     let lines_before = removed_lines_len(doc);
     let verdict = f(doc);
     stats.seconds += t.elapsed().as_secs_f64();
+    harvest_signals(stage, stats, doc);
+    insights.count_removed_lines(doc, lines_before);
     if let Some(serde_json::Value::Array(list)) = doc.metadata.get("removed_lines") {
         for entry in &list[lines_before.min(list.len())..] {
             let reason = entry
@@ -582,12 +723,14 @@ fn apply(
         Ok(Verdict::Keep) => {
             stats.kept += 1;
             stats.bytes_kept += doc.byte_len() as u64;
+            meter.add_to(doc, &mut stats.tokens_kept);
             Ok(None)
         }
         Ok(Verdict::Drop(reason)) if annotate => {
             *stats.flagged.entry(reason.to_string()).or_default() += 1;
             stats.kept += 1;
             stats.bytes_kept += doc.byte_len() as u64;
+            meter.add_to(doc, &mut stats.tokens_kept);
             let flags = doc
                 .metadata
                 .entry("flagged_by")
@@ -633,6 +776,9 @@ struct Sequencer<'a> {
     sink: Sender<SinkMsg>,
     /// Records of the batch being handled, sent to the output thread together.
     records: Vec<(bool, Record)>,
+    /// Removed lines counted by the sequential stages, merged after each batch.
+    scratch: BatchInsights,
+    encodings: &'a [Encoding],
     docs_in_shard: u64,
     bytes_in_shard: u64,
     progress: &'a Progress,
@@ -674,6 +820,14 @@ impl Sequencer<'_> {
         for (i, s) in done.stats.iter().enumerate() {
             self.ckpt.stages[i].merge(s);
         }
+        let report = &self.config.report;
+        let mut batch = done.insights;
+        for (reason, sample) in std::mem::take(&mut batch.samples) {
+            if self.ckpt.insights.wants_sample(&reason, report) {
+                self.ckpt.insights.samples.entry(reason).or_default().push(sample);
+            }
+        }
+        self.ckpt.insights.merge_batch(batch, report);
         let n = done.outcomes.len() as u64;
         for outcome in done.outcomes {
             self.ckpt.totals.docs_in += 1;
@@ -690,9 +844,11 @@ impl Sequencer<'_> {
                     self.record_error(&name, &loc, e.kind, &e.message);
                 }
                 Outcome::Dropped { record, bytes } => self.write_removed(record, bytes)?,
-                Outcome::Alive { doc, keys, line } => self.finish_document(doc, keys, line)?,
+                Outcome::Alive { doc, keys, line, tally } => self.finish_document(doc, keys, line, tally)?,
             }
         }
+        let scratch = std::mem::take(&mut self.scratch);
+        self.ckpt.insights.merge_batch(scratch, &self.config.report);
         let records = std::mem::take(&mut self.records);
         self.send(SinkMsg::Records(records))?;
         if self.abandon_after == Some(0) {
@@ -714,28 +870,47 @@ impl Sequencer<'_> {
     }
 
     /// Sequential stages, then the kept shard.
-    fn finish_document(&mut self, mut doc: Document, keys: Vec<u128>, mut line: Option<Vec<u8>>) -> Result<()> {
+    fn finish_document(
+        &mut self,
+        mut doc: Document,
+        keys: Vec<u128>,
+        mut line: Option<Vec<u8>>,
+        tally: Tally,
+    ) -> Result<()> {
         let base = 1 + self.n_parallel;
+        let mut meter = Meter {
+            encodings: self.encodings,
+            tally,
+        };
         for (j, stage) in self.sequential.iter_mut().enumerate() {
             let stats = &mut self.ckpt.stages[base + j];
-            let result = match &mut stage.imp {
-                StageImpl::Ordered(s, keyer) => {
-                    let key = match keys.get(j) {
-                        Some(k) => *k,
-                        None => keyer(&doc),
-                    };
-                    apply(&stage.name, stage.annotate, stats, &mut doc, |_| s.decide(key))
-                }
-                StageImpl::Parallel(s) => {
-                    // This stage may rewrite the document: a line made on the worker is stale.
-                    line = None;
-                    apply(&stage.name, stage.annotate, stats, &mut doc, |d| s.process(d))
-                }
+            let result = if let StageImpl::Ordered(s, keyer) = &mut stage.imp {
+                let key = match keys.get(j) {
+                    Some(k) => *k,
+                    None => keyer(&doc),
+                };
+                let t = Instant::now();
+                let verdict = s.decide(key);
+                let decided = t.elapsed().as_secs_f64();
+                let r = apply(stage, stats, &mut doc, &mut meter, &mut self.scratch, |_| verdict);
+                stats.seconds += decided;
+                r
+            } else if let StageImpl::Parallel(s) = &stage.imp {
+                // This stage may rewrite the document: a line made on the worker is stale.
+                line = None;
+                apply(stage, stats, &mut doc, &mut meter, &mut self.scratch, |d| s.process(d))
+            } else {
+                Ok(None)
             };
             match result {
                 Ok(None) => {}
                 Ok(Some(reason)) => {
                     let by = format!("{}.{reason}", stage.name);
+                    if line.is_none() {
+                        meter.stamp(&mut doc);
+                    }
+                    self.ckpt.insights.count_document(&doc, false, None);
+                    self.ckpt.insights.offer_sample(&by, &doc, &self.config.report);
                     let bytes = doc.byte_len() as u64;
                     let record = match line {
                         Some(l) => Record::Line(writers::mark_removed(l, &by)),
@@ -757,6 +932,15 @@ impl Sequencer<'_> {
         }
         self.ckpt.totals.kept += 1;
         self.progress.kept.fetch_add(1, Ordering::Relaxed);
+        if line.is_none() {
+            meter.stamp(&mut doc);
+        }
+        let first = meter.first(&doc);
+        for (name, n) in meter.tally_map(&doc) {
+            *self.ckpt.output.tokens.entry(name).or_default() += n;
+        }
+        self.ckpt.insights.count_document(&doc, true, first);
+        self.ckpt.insights.offer_line_samples(&doc, &self.config.report);
         let len = doc.byte_len() as u64;
         self.ckpt.output.kept_bytes += len;
         self.bytes_in_shard += len;

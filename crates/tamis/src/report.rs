@@ -27,6 +27,9 @@ pub struct Report {
     pub errors_sample: Vec<ErrorSample>,
     /// Wall time of the runs that produced this output (summed over resumed runs).
     pub seconds: f64,
+    /// Languages, most removed lines per site, samples per removal reason (for `report.html`).
+    #[serde(default)]
+    pub insights: crate::insights::Insights,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -34,6 +37,9 @@ pub struct OutputSummary {
     pub shards: u64,
     pub kept_bytes: u64,
     pub removed_bytes: u64,
+    /// Tokens of the kept documents' final text, per encoding (the sum of their `metadata.tokens`).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub tokens: std::collections::BTreeMap<String, u64>,
 }
 
 impl Report {

@@ -21,6 +21,62 @@ pub struct StageError {
 /// Filters only read the document; transforms may rewrite it.
 pub trait Stage: Send + Sync {
     fn process(&self, doc: &mut Document) -> Result<Verdict, StageError>;
+
+    /// The signals the report draws as histograms. The stage writes their values to
+    /// `metadata.signals.<stage>` (or `metadata.<name>` with `metadata_key`) for every document it
+    /// evaluates; outside annotate mode the runner takes them out again after counting.
+    fn signal_specs(&self) -> Vec<SignalSpec> {
+        Vec::new()
+    }
+}
+
+/// One signal's histogram layout and thresholds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignalSpec {
+    pub name: &'static str,
+    /// Read from `metadata.<name>` instead of `metadata.signals.<stage>.<name>`.
+    pub metadata_key: bool,
+    pub lo: f64,
+    pub hi: f64,
+    pub log: bool,
+    pub bins: usize,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+}
+
+impl SignalSpec {
+    /// A ratio in [0, 1], 50 bins.
+    pub fn ratio(name: &'static str, min: Option<f64>, max: Option<f64>) -> Self {
+        SignalSpec {
+            name,
+            metadata_key: false,
+            lo: 0.0,
+            hi: 1.0,
+            log: false,
+            bins: 50,
+            min,
+            max,
+        }
+    }
+
+    /// A linear range, 50 bins.
+    pub fn linear(name: &'static str, lo: f64, hi: f64, min: Option<f64>, max: Option<f64>) -> Self {
+        SignalSpec {
+            lo,
+            hi,
+            ..SignalSpec::ratio(name, min, max)
+        }
+    }
+
+    /// A count on a log scale from 1 to `hi`, 50 bins.
+    pub fn log(name: &'static str, hi: f64, min: Option<f64>, max: Option<f64>) -> Self {
+        SignalSpec {
+            lo: 1.0,
+            hi,
+            log: true,
+            ..SignalSpec::ratio(name, min, max)
+        }
+    }
 }
 
 /// Order-independent per-document work of an ordered stage (normalise and hash), run on the workers.

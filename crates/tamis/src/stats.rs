@@ -22,6 +22,15 @@ pub struct StageStats {
     pub lines_removed: BTreeMap<String, u64>,
     pub bytes_in: u64,
     pub bytes_kept: u64,
+    /// Tokens of the documents entering the stage, per encoding (text documents only).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tokens_in: BTreeMap<String, u64>,
+    /// Tokens of the documents the stage kept, as it left them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tokens_kept: BTreeMap<String, u64>,
+    /// Distributions of the stage's signals over the documents it evaluated.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub histograms: BTreeMap<String, Histogram>,
     /// Wall time spent inside the stage, summed over workers.
     pub seconds: f64,
 }
@@ -68,7 +77,100 @@ impl StageStats {
         }
         self.bytes_in += other.bytes_in;
         self.bytes_kept += other.bytes_kept;
+        for (k, v) in &other.tokens_in {
+            *self.tokens_in.entry(k.clone()).or_default() += v;
+        }
+        for (k, v) in &other.tokens_kept {
+            *self.tokens_kept.entry(k.clone()).or_default() += v;
+        }
+        for (k, h) in &other.histograms {
+            match self.histograms.get_mut(k) {
+                Some(mine) => mine.merge(h),
+                None => {
+                    self.histograms.insert(k.clone(), h.clone());
+                }
+            }
+        }
         self.seconds += other.seconds;
+    }
+}
+
+/// A fixed-bin histogram of one signal, with the thresholds the stage applies to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Histogram {
+    /// Range covered by `bins`; on a log scale when `log` (then `lo` > 0).
+    pub lo: f64,
+    pub hi: f64,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub log: bool,
+    pub bins: Vec<u64>,
+    /// Values below `lo` / above `hi`.
+    pub below: u64,
+    pub above: u64,
+    /// The configured thresholds: documents below `min` or above `max` are removed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+}
+
+impl Histogram {
+    pub fn new(spec: &crate::stage::SignalSpec) -> Self {
+        Histogram {
+            lo: spec.lo,
+            hi: spec.hi,
+            log: spec.log,
+            bins: vec![0; spec.bins.max(1)],
+            below: 0,
+            above: 0,
+            min: spec.min,
+            max: spec.max,
+        }
+    }
+
+    fn position(&self, v: f64) -> f64 {
+        if self.log {
+            (v.max(f64::MIN_POSITIVE).ln() - self.lo.ln()) / (self.hi.ln() - self.lo.ln())
+        } else {
+            (v - self.lo) / (self.hi - self.lo)
+        }
+    }
+
+    pub fn add(&mut self, v: f64) {
+        if v.is_nan() {
+            return;
+        }
+        if v < self.lo {
+            self.below += 1;
+        } else if v > self.hi {
+            self.above += 1;
+        } else {
+            let n = self.bins.len();
+            let i = ((self.position(v) * n as f64) as usize).min(n - 1);
+            self.bins[i] += 1;
+        }
+    }
+
+    /// The lower edge of bin `i` (`i == bins.len()` gives `hi`).
+    pub fn edge(&self, i: usize) -> f64 {
+        let f = i as f64 / self.bins.len() as f64;
+        if self.log {
+            (self.lo.ln() + f * (self.hi.ln() - self.lo.ln())).exp()
+        } else {
+            self.lo + f * (self.hi - self.lo)
+        }
+    }
+
+    pub fn total(&self) -> u64 {
+        self.bins.iter().sum::<u64>() + self.below + self.above
+    }
+
+    fn merge(&mut self, other: &Histogram) {
+        for (a, b) in self.bins.iter_mut().zip(&other.bins) {
+            *a += b;
+        }
+        self.below += other.below;
+        self.above += other.above;
     }
 }
 

@@ -196,11 +196,17 @@ impl Stage for CleanLines {
         }
         let cleaned = kept_text(&decisions);
         let removed: Vec<serde_json::Value> = if self.config.record_lines {
+            // `at`: the line's place among the non-blank lines of the input, so a viewer can put
+            // it back between the kept lines (blank runs are collapsed in the output).
+            let mut nonblank = 0u64;
             decisions
                 .iter()
                 .filter_map(|d| {
+                    let line = d.line.trim_end_matches('\r');
+                    let at = nonblank;
+                    nonblank += u64::from(!line.trim().is_empty());
                     let reason = d.reason?;
-                    Some(serde_json::json!({"line": d.line.trim_end_matches('\r'), "reason": format!("clean_lines.{reason}")}))
+                    Some(serde_json::json!({"line": line, "reason": format!("clean_lines.{reason}"), "at": at}))
                 })
                 .collect()
         } else {

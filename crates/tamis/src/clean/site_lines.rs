@@ -116,6 +116,14 @@ pub fn site_key(doc: &Document) -> u64 {
     xxh3_64(doc.source.file.as_bytes())
 }
 
+/// The site's name for people: URL host without `www.`, else the source file.
+pub fn site_name(doc: &Document) -> String {
+    doc.url
+        .as_deref()
+        .and_then(url_host)
+        .unwrap_or_else(|| doc.source.file.clone())
+}
+
 fn url_host(url: &str) -> Option<String> {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let host = rest.split(['/', '?', '#']).next()?;

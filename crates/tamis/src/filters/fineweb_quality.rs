@@ -22,7 +22,7 @@ use crate::document::Document;
 use crate::filters::fineweb2;
 use crate::filters::gopher_quality::{doc_language, is_english, record_signals};
 use crate::filters::gopher_repetition::find_duplicates;
-use crate::stage::{Stage, StageError, Verdict};
+use crate::stage::{SignalSpec, Stage, StageError, Verdict};
 use crate::words::{is_py_space, is_terminal_punctuation, split_words};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -227,6 +227,16 @@ impl Stage for FineWebQuality {
             record_signals(doc, STAGE, signals);
         }
         Ok(verdict)
+    }
+
+    fn signal_specs(&self) -> Vec<SignalSpec> {
+        let c = &self.config;
+        vec![
+            SignalSpec::ratio(LINE_PUNCT_RATIO, c.line_punct_thr, None),
+            SignalSpec::ratio(SHORT_LINE_RATIO, None, c.short_line_thr),
+            SignalSpec::linear(CHAR_DUP_RATIO, 0.0, 0.2, None, c.char_duplicates_ratio),
+            SignalSpec::linear(LIST_RATIO, 0.0, 2.0, None, c.new_line_ratio),
+        ]
     }
 }
 

@@ -20,7 +20,7 @@
 
 use crate::document::Document;
 use crate::filters::fineweb2;
-use crate::stage::{Stage, StageError, Verdict};
+use crate::stage::{SignalSpec, Stage, StageError, Verdict};
 use crate::words::{is_punctuation, is_py_space, py_is_alpha, split_words};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -402,6 +402,28 @@ impl Stage for GopherQuality {
             record_signals(doc, STAGE, json);
         }
         Ok(verdict)
+    }
+
+    /// Thresholds drawn are the configured ones (English's under FineWeb-2's per-language settings).
+    fn signal_specs(&self) -> Vec<SignalSpec> {
+        let c = &self.config;
+        let f = |v: Option<u64>| v.map(|n| n as f64);
+        vec![
+            SignalSpec::log("n_words", 1e6, f(c.min_doc_words), f(c.max_doc_words)),
+            SignalSpec::linear(
+                "avg_word_length",
+                0.0,
+                15.0,
+                c.min_avg_word_length,
+                c.max_avg_word_length,
+            ),
+            SignalSpec::ratio("hash_ratio", None, c.max_symbol_word_ratio),
+            SignalSpec::ratio("ellipsis_ratio", None, c.max_symbol_word_ratio),
+            SignalSpec::ratio("bullet_lines_ratio", None, c.max_bullet_lines_ratio),
+            SignalSpec::ratio("end_ellipsis_lines_ratio", None, c.max_ellipsis_lines_ratio),
+            SignalSpec::ratio("alpha_words_ratio", c.max_non_alpha_words_ratio, None),
+            SignalSpec::linear("stop_words", 0.0, 50.0, f(c.min_stop_words), None),
+        ]
     }
 }
 

@@ -24,7 +24,7 @@
 use crate::document::Document;
 use crate::filters::fineweb2;
 use crate::filters::gopher_quality::{doc_language, is_english, record_signals};
-use crate::stage::{Stage, StageError, Verdict};
+use crate::stage::{SignalSpec, Stage, StageError, Verdict};
 use crate::words::{is_py_space, split_words};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -452,6 +452,27 @@ impl Stage for GopherRepetition {
             record_signals(doc, STAGE, signals);
         }
         Ok(verdict)
+    }
+
+    fn signal_specs(&self) -> Vec<SignalSpec> {
+        let c = &self.config;
+        let mut specs = vec![
+            SignalSpec::ratio(DUP_PARA_FRAC, None, truthy(c.dup_para_frac)),
+            SignalSpec::ratio(DUP_PARA_CHAR_FRAC, None, truthy(c.dup_para_char_frac)),
+            SignalSpec::ratio(DUP_LINE_FRAC, None, truthy(c.dup_line_frac)),
+            SignalSpec::ratio(DUP_LINE_CHAR_FRAC, None, truthy(c.dup_line_char_frac)),
+        ];
+        specs.extend(
+            c.top_n_grams
+                .iter()
+                .map(|&(n, f)| SignalSpec::ratio(top_reason(n), None, Some(f))),
+        );
+        specs.extend(
+            c.dup_n_grams
+                .iter()
+                .map(|&(n, f)| SignalSpec::ratio(dup_reason(n), None, Some(f))),
+        );
+        specs
     }
 }
 

@@ -8,7 +8,7 @@
 //! `fasttext` crate, pinned to 0.7.8 (0.8.0 mispredicts on quantised models).
 
 use crate::document::Document;
-use crate::stage::{Stage, StageError, Verdict};
+use crate::stage::{SignalSpec, Stage, StageError, Verdict};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -134,6 +134,13 @@ impl Stage for Language {
             return Ok(Verdict::Drop(LOW_SCORE));
         }
         Ok(Verdict::Keep)
+    }
+
+    fn signal_specs(&self) -> Vec<SignalSpec> {
+        vec![SignalSpec {
+            metadata_key: true,
+            ..SignalSpec::ratio("language_score", Some(f64::from(self.config.min_score)), None)
+        }]
     }
 }
 

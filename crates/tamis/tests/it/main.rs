@@ -10,6 +10,7 @@
 mod common;
 mod compliance;
 mod furniture;
+mod report;
 mod roundtrip;
 mod runner;
 mod shared_data;

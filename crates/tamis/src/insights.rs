@@ -1,0 +1,339 @@
+//! What `report.html` shows beyond the per-stage counts: documents per language, the lines removed
+//! most often per site, and a few sample documents per removal reason.
+//!
+//! Workers fill a [`BatchInsights`] per batch; the sequencer merges them and takes samples in input
+//! order, so the result does not depend on the thread count. Everything is bounded (site lines by
+//! `site_line_entries`, samples by `samples` per reason and `sample_chars`) and saved in checkpoints.
+
+use crate::document::Document;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReportConfig {
+    /// Write `report.html` beside `report.json`.
+    pub html: bool,
+    /// Histograms of the stages' signals (the stages then compute every signal of a document).
+    pub signals: bool,
+    /// Sample documents kept per removal reason.
+    pub samples: usize,
+    /// Characters of a sample's text kept.
+    pub sample_chars: usize,
+    /// Distinct (site, removed line) pairs counted; beyond that the rarest are dropped.
+    pub site_line_entries: usize,
+}
+
+impl Default for ReportConfig {
+    fn default() -> Self {
+        ReportConfig {
+            html: true,
+            signals: true,
+            samples: 3,
+            sample_chars: 3000,
+            site_line_entries: 50_000,
+        }
+    }
+}
+
+/// Documents per language (`metadata.language`; `none` before or without language ID).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LanguageCount {
+    pub docs: u64,
+    pub kept: u64,
+    pub bytes_kept: u64,
+    /// Tokens of the kept documents, first configured encoding.
+    #[serde(default)]
+    pub tokens_kept: u64,
+}
+
+/// One line of a sample: kept, or removed with its `stage.reason`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SampleLine {
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub removed: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sample {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// `file:record` of the input.
+    pub source: String,
+    /// The document's lines with the removed ones put back in place, up to `sample_chars`.
+    pub lines: Vec<SampleLine>,
+    pub truncated: bool,
+}
+
+/// Counts gathered on a worker for one batch.
+#[derive(Debug, Default)]
+pub struct BatchInsights {
+    /// Documents removed on the worker, per language.
+    pub removed_languages: BTreeMap<String, u64>,
+    /// (site, line) → times removed; only lines a stage removed from a document.
+    pub site_lines: HashMap<(String, String), u64>,
+    /// Samples of documents removed on the worker, in input order, at most `samples` per reason.
+    pub samples: Vec<(String, Sample)>,
+}
+
+/// Longest removed line counted per site (longer ones are cut, with "…").
+const SITE_LINE_CHARS: usize = 200;
+
+impl BatchInsights {
+    /// Take a sample of a document removed for `reason`, unless this batch has enough of them.
+    pub fn offer_sample(&mut self, reason: &str, doc: &Document, config: &ReportConfig) {
+        if self.samples.iter().filter(|(r, _)| r == reason).count() < config.samples {
+            self.samples
+                .push((reason.to_string(), make_sample(doc, config.sample_chars)));
+        }
+    }
+
+    /// Count the lines removed from `doc` by the stage that just ran (`removed_lines[from..]`).
+    pub fn count_removed_lines(&mut self, doc: &Document, from: usize) {
+        let Some(Value::Array(list)) = doc.metadata.get("removed_lines") else {
+            return;
+        };
+        if from >= list.len() {
+            return;
+        }
+        let site = crate::clean::site_lines::site_name(doc);
+        for entry in &list[from..] {
+            if let Some(line) = entry.get("line").and_then(Value::as_str) {
+                *self
+                    .site_lines
+                    .entry((site.clone(), cut(line, SITE_LINE_CHARS)))
+                    .or_default() += 1;
+            }
+        }
+    }
+}
+
+fn cut(s: &str, max_chars: usize) -> String {
+    match s.char_indices().nth(max_chars) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+/// The whole run's insights (part of the checkpoint and of `report.json`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Insights {
+    pub languages: BTreeMap<String, LanguageCount>,
+    /// site → removed line → count.
+    pub site_lines: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Counts are lower bounds once rare entries were dropped to stay within the bound.
+    #[serde(default)]
+    pub site_lines_pruned: bool,
+    /// `stage.reason` (document removals and line removals) → sample documents.
+    pub samples: BTreeMap<String, Vec<Sample>>,
+}
+
+/// The document's language as the report groups it.
+pub fn language_of(doc: &Document) -> String {
+    doc.metadata
+        .get("language")
+        .and_then(Value::as_str)
+        .filter(|l| !l.is_empty())
+        .unwrap_or("none")
+        .to_string()
+}
+
+impl Insights {
+    pub fn merge_batch(&mut self, batch: BatchInsights, config: &ReportConfig) {
+        for (lang, n) in batch.removed_languages {
+            self.languages.entry(lang).or_default().docs += n;
+        }
+        // Sorted, so pruning (which depends on arrival order) is the same for any thread count.
+        let mut lines: Vec<_> = batch.site_lines.into_iter().collect();
+        lines.sort_unstable();
+        for ((site, line), n) in lines {
+            *self.site_lines.entry(site).or_default().entry(line).or_default() += n;
+        }
+        self.prune_site_lines(config.site_line_entries);
+    }
+
+    /// Keep the counter within `max` entries: drop the pairs seen least (ties all go).
+    fn prune_site_lines(&mut self, max: usize) {
+        let total: usize = self.site_lines.values().map(BTreeMap::len).sum();
+        if total <= max {
+            return;
+        }
+        let mut counts: Vec<u64> = self.site_lines.values().flat_map(|m| m.values().copied()).collect();
+        counts.sort_unstable();
+        // Drop about half, so pruning is rare.
+        let floor = counts[counts.len() / 2];
+        for m in self.site_lines.values_mut() {
+            m.retain(|_, n| *n > floor);
+        }
+        self.site_lines.retain(|_, m| !m.is_empty());
+        self.site_lines_pruned = true;
+    }
+
+    /// A document that left the pipeline kept (`kept`) or removed on the sequencer.
+    pub fn count_document(&mut self, doc: &Document, kept: bool, tokens: Option<u64>) {
+        let entry = self.languages.entry(language_of(doc)).or_default();
+        entry.docs += 1;
+        if kept {
+            entry.kept += 1;
+            entry.bytes_kept += doc.byte_len() as u64;
+            entry.tokens_kept += tokens.unwrap_or(0);
+        }
+    }
+
+    /// Whether a sample for `reason` is still wanted.
+    pub fn wants_sample(&self, reason: &str, config: &ReportConfig) -> bool {
+        self.samples.get(reason).map_or(0, Vec::len) < config.samples
+    }
+
+    /// Take `doc` as a sample of `reason` if one is still wanted.
+    pub fn offer_sample(&mut self, reason: &str, doc: &Document, config: &ReportConfig) {
+        if self.wants_sample(reason, config) {
+            let sample = make_sample(doc, config.sample_chars);
+            self.samples.entry(reason.to_string()).or_default().push(sample);
+        }
+    }
+
+    /// Offer a kept document as a sample of each line-removal reason it shows.
+    pub fn offer_line_samples(&mut self, doc: &Document, config: &ReportConfig) {
+        let Some(Value::Array(list)) = doc.metadata.get("removed_lines") else {
+            return;
+        };
+        let mut reasons: Vec<&str> = list
+            .iter()
+            .filter_map(|e| e.get("reason").and_then(Value::as_str))
+            .filter(|r| self.wants_sample(r, config))
+            .collect();
+        reasons.sort_unstable();
+        reasons.dedup();
+        if reasons.is_empty() {
+            return;
+        }
+        let sample = make_sample(doc, config.sample_chars);
+        for r in reasons {
+            self.samples.entry(r.to_string()).or_default().push(sample.clone());
+        }
+    }
+}
+
+/// The document's current lines with the lines removed from it put back where they were.
+/// Positions (`at`, an index among non-blank lines) come from `clean_lines`; removed lines
+/// without one (C4's rules) are listed after the text.
+pub fn make_sample(doc: &Document, max_chars: usize) -> Sample {
+    let text = doc.text_lossy();
+    let mut lines: Vec<SampleLine> = text
+        .split('\n')
+        .map(|l| l.trim_end_matches('\r'))
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| SampleLine {
+            text: l.to_string(),
+            removed: None,
+        })
+        .collect();
+    let mut unplaced = Vec::new();
+    if let Some(Value::Array(list)) = doc.metadata.get("removed_lines") {
+        let mut placed: Vec<(usize, SampleLine)> = Vec::new();
+        for e in list {
+            let line = SampleLine {
+                text: e.get("line").and_then(Value::as_str).unwrap_or("").to_string(),
+                removed: Some(e.get("reason").and_then(Value::as_str).unwrap_or("?").to_string()),
+            };
+            match e.get("at").and_then(Value::as_u64) {
+                Some(at) => placed.push((at as usize, line)),
+                None => unplaced.push(line),
+            }
+        }
+        // Ascending positions in the stage's input: inserting in order rebuilds that input.
+        placed.sort_by_key(|(at, _)| *at);
+        for (at, line) in placed {
+            let at = at.min(lines.len());
+            lines.insert(at, line);
+        }
+    }
+    lines.extend(unplaced);
+    let mut used = 0usize;
+    let mut truncated = false;
+    let mut out = Vec::new();
+    for mut l in lines {
+        if used >= max_chars {
+            truncated = true;
+            break;
+        }
+        let n = l.text.chars().count();
+        if used + n > max_chars {
+            l.text = cut(&l.text, max_chars - used);
+            truncated = true;
+        }
+        used += n;
+        out.push(l);
+    }
+    Sample {
+        id: doc.id.clone(),
+        url: doc.url.clone(),
+        source: doc.source.to_string(),
+        lines: out,
+        truncated,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::test_doc;
+
+    #[test]
+    fn sample_puts_removed_lines_back_in_place() {
+        let mut d = test_doc("Title\n\nBody one.\nBody two.");
+        d.metadata.insert(
+            "removed_lines".into(),
+            serde_json::json!([
+                {"line": "Menu", "reason": "clean_lines.menu", "at": 0},
+                {"line": "Share", "reason": "clean_lines.share", "at": 3},
+                {"line": "Footer", "reason": "c4_quality.policy"}
+            ]),
+        );
+        let s = make_sample(&d, 1000);
+        let shown: Vec<(&str, Option<&str>)> = s
+            .lines
+            .iter()
+            .map(|l| (l.text.as_str(), l.removed.as_deref()))
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                ("Menu", Some("clean_lines.menu")),
+                ("Title", None),
+                ("Body one.", None),
+                ("Share", Some("clean_lines.share")),
+                ("Body two.", None),
+                ("Footer", Some("c4_quality.policy")),
+            ]
+        );
+        assert!(!s.truncated);
+        let s = make_sample(&d, 7);
+        assert!(s.truncated);
+        assert_eq!(s.lines.len(), 2);
+    }
+
+    #[test]
+    fn site_lines_stay_bounded() {
+        let config = ReportConfig {
+            site_line_entries: 10,
+            ..ReportConfig::default()
+        };
+        let mut all = Insights::default();
+        for round in 0..5 {
+            let mut b = BatchInsights::default();
+            for i in 0..8 {
+                b.site_lines.insert(("s".into(), format!("rare {round} {i}")), 1);
+            }
+            b.site_lines.insert(("s".into(), "frequent".into()), 3);
+            all.merge_batch(b, &config);
+            assert!(all.site_lines.values().map(BTreeMap::len).sum::<usize>() <= 10);
+        }
+        assert_eq!(all.site_lines["s"]["frequent"], 15);
+        assert!(all.site_lines_pruned);
+    }
+}
