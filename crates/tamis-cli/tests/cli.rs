@@ -255,3 +255,129 @@ fn explain_shows_each_line_and_each_stage() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no document with id \"zzz\""));
 }
+
+/// Headless Chromium, if installed (`scripts/install-chromium.sh`; `TAMIS_CHROMIUM` names another).
+fn chromium() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("TAMIS_CHROMIUM") {
+        return Some(PathBuf::from(p));
+    }
+    [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|p| p.is_file())
+}
+
+/// Chromium with no network at all (every host unresolvable) and a fresh profile.
+fn headless(browser: &Path, profile: &Path) -> Command {
+    let mut c = Command::new(browser);
+    c.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        "--enable-logging=stderr",
+        "--v=0",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()));
+    c
+}
+
+#[test]
+fn report_html_renders_offline_in_headless_chromium() {
+    let out = tempfile::tempdir().unwrap();
+    let status = tamis()
+        .args(["run", "-o"])
+        .arg(out.path())
+        .arg(examples())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    let html_path = out.path().join("report.html");
+    let first = std::fs::read(&html_path).unwrap();
+    // `tamis report` redraws the same page from report.json.
+    std::fs::remove_file(&html_path).unwrap();
+    let status = tamis().arg("report").arg(out.path()).status().unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert_eq!(std::fs::read(&html_path).unwrap(), first);
+    let html = String::from_utf8(first).unwrap();
+    for external in ["<script src", "<link ", "<img ", "url(", "@import"] {
+        assert!(
+            !html.contains(external),
+            "the page must not load anything: found {external}"
+        );
+    }
+
+    let Some(browser) = chromium() else {
+        eprintln!("skipped: no Chromium (bash scripts/install-chromium.sh installs it)");
+        return;
+    };
+    let profile = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", html_path.display());
+    let dom = headless(&browser, profile.path())
+        .args(["--virtual-time-budget=5000", "--dump-dom"])
+        .arg(&url)
+        .output()
+        .unwrap();
+    assert!(dom.status.success(), "{}", String::from_utf8_lossy(&dom.stderr));
+    let dom_text = String::from_utf8_lossy(&dom.stdout);
+    let body = dom_text
+        .split("<body")
+        .nth(1)
+        .and_then(|b| b.split('>').next())
+        .unwrap_or_default()
+        .to_string();
+    let attr = |name: &str| -> String {
+        body.split(&format!("{name}=\""))
+            .nth(1)
+            .and_then(|v| v.split('"').next())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(attr("data-render"), "ok", "body: {body}");
+    assert_eq!(attr("data-errors"), "", "script errors");
+    assert_eq!(attr("data-empty-charts"), "0");
+    // Funnel, two reason charts, languages and one histogram per signal of four stages.
+    let charts: u32 = attr("data-charts").parse().unwrap();
+    assert!(charts >= 20, "{charts} charts rendered");
+    let ready_ms: u32 = attr("data-ready-ms").parse().unwrap();
+    assert!(ready_ms < 2000, "loaded in {ready_ms} ms");
+    let log = String::from_utf8_lossy(&dom.stderr);
+    let console: Vec<&str> = log.lines().filter(|l| l.contains(":CONSOLE")).collect();
+    assert!(console.is_empty(), "console output: {console:?}");
+    for section in [
+        "Funnel",
+        "Removal reasons",
+        "Languages",
+        "Signals",
+        "Removed lines per site",
+        "Samples",
+    ] {
+        assert!(dom_text.contains(&format!("<h2>{section}</h2>")), "{section}");
+    }
+
+    let shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("report-screenshot.png");
+    let _ = std::fs::remove_file(&shot);
+    let status = headless(&browser, profile.path())
+        .args(["--window-size=1280,2400"])
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(&url)
+        .output()
+        .unwrap();
+    assert!(status.status.success());
+    let png = std::fs::read(&shot).unwrap();
+    assert!(
+        png.starts_with(b"\x89PNG") && png.len() > 20_000,
+        "screenshot {} bytes",
+        png.len()
+    );
+    eprintln!("screenshot: {}", shot.display());
+}
