@@ -17,7 +17,8 @@ fi
 # fasttext-predict runs lid.176.ftz from Python (the language-ID differential check).
 # datatrove (+ regex, which its formatters import) is the PII and quality-filter reference; its word
 # tokenizer for English and French is spaCy (spacy.blank, no model download).
-PKGS=(resiliparse fastwarc warcio zstandard fasttext-predict datatrove regex spacy)
+# tiktoken is the reference for token counts (tokens_check.py gives it its vocabularies offline).
+PKGS=(resiliparse fastwarc warcio zstandard fasttext-predict datatrove regex spacy tiktoken)
 missing=()
 for p in "${PKGS[@]}"; do
     "$VENV/bin/python" -m pip show --quiet "$p" >/dev/null 2>&1 || missing+=("$p")

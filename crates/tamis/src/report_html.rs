@@ -370,7 +370,7 @@ fn site_lines(h: &mut String, r: &Report) {
         lines.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
         let _ = write!(
             h,
-            "<details><summary><b>{}</b> — {} lines removed</summary><table><tr><th>times</th><th>line</th></tr>",
+            "<details><summary><b>{}</b> — {} lines removed</summary><table><tr><th>times</th><th class=\"line\">line</th></tr>",
             esc(site),
             num(*total)
         );
@@ -572,7 +572,7 @@ h2{margin:4px 0 8px;font-size:18px}h3{font-size:15px;margin:14px 0 6px}
 .cards{display:flex;flex-wrap:wrap;gap:10px}.card{border:1px solid #dde1e7;border-radius:6px;padding:8px 14px;min-width:130px}
 .card b{display:block;font-size:18px}.card span{color:#5b6475}
 table{border-collapse:collapse;margin:8px 0}td,th{border-bottom:1px solid #e6e9ee;padding:3px 10px;text-align:right;vertical-align:top}
-td:first-child,th:first-child{text-align:left}td.line{text-align:left;font-family:ui-monospace,monospace;font-size:12px;max-width:760px;word-break:break-word}
+td:first-child,th:first-child{text-align:left}td.line,th.line{text-align:left;font-family:ui-monospace,monospace;font-size:12px;max-width:760px;word-break:break-word}
 svg .bar{fill:#3b6fd8}svg .bar-light{fill:#c9d6f3}svg .cut{fill:#fbe3e3}svg .thr{stroke:#d33;stroke-width:2}
 svg .axis{stroke:#99a}svg text{font-size:12px;fill:#1d2330}svg .tick{font-size:10px;fill:#5b6475}svg .val{fill:#5b6475}
 .grid{display:flex;flex-wrap:wrap;gap:10px}figure{margin:0;border:1px solid #e6e9ee;border-radius:4px;padding:6px}
