@@ -57,7 +57,7 @@ usage: bench/.venv/bin/python bench/furniture_eval.py [--set {aeb,wcxb,cleaneval
 import argparse, collections, datetime as dt, glob, json, os, re, subprocess, sys, tarfile, tempfile
 from pathlib import Path
 
-from html_gold import CLEANEVAL_SETS, WS, clean_text, cleaning_gold, decode_html, machine, page_text
+from html_gold import WS, clean_text, cleaning_gold, cleaning_pairs, decode_html, machine, page_text
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -179,23 +179,21 @@ def load_wcxb(data, work, dups=True):
 def load_cleaneval(data, work, dups=True):
     base = unpack(Path(data) / "html-cleaning-merged" / "html-cleaning-merged.tar.xz", work, "html-cleaning-merged")
     docs, skipped = [], 0
-    for sub in CLEANEVAL_SETS:
-        for hp in sorted((base / sub / "input").glob("*.html")):
-            gp = base / sub / "GoldStandard" / (hp.stem + ".txt")
-            if not gp.exists():
-                skipped += 1
-                continue
-            gold, glines, neither, gtxt = cleaning_gold(sub, gp.read_bytes())
-            text = clean_text(page_text(decode_html(hp.read_bytes())))
-            if not gold.strip() or not text.strip():
-                skipped += 1
-                continue
-            url = ""
-            m = re.match(r"\s*URL:\s*(\S+)", gtxt)
-            if m:
-                url = m.group(1)
-            docs.append({"id": f"{sub}/{hp.stem}", "url": url, "text": text, "group": sub,
-                         "labels": label_lines(text, gold, glines, loose=True, neither=neither, dups=dups)})
+    for sub, hp, gp in cleaning_pairs(base):
+        if gp is None:
+            skipped += 1
+            continue
+        gold, glines, neither, gtxt = cleaning_gold(sub, gp.read_bytes())
+        text = clean_text(page_text(decode_html(hp.read_bytes())))
+        if not gold.strip() or not text.strip():
+            skipped += 1
+            continue
+        url = ""
+        m = re.match(r"\s*URL:\s*(\S+)", gtxt)
+        if m:
+            url = m.group(1)
+        docs.append({"id": f"{sub}/{hp.stem}", "url": url, "text": text, "group": sub,
+                     "labels": label_lines(text, gold, glines, loose=True, neither=neither, dups=dups)})
     return docs, skipped
 
 

@@ -135,6 +135,15 @@ GOLD_PARSERS = {"cleaneval-dev": gold_cleaneval, "CleanPortalEval-master": gold_
                 "readability": gold_readability}
 
 
+def cleaning_pairs(base):
+    """(sub-set, page path, gold path or None when it is missing) of every page of html-cleaning-merged,
+    unpacked at `base` (a Path)"""
+    for sub in CLEANEVAL_SETS:
+        for hp in sorted((base / sub / "input").glob("*.html")):
+            gp = base / sub / "GoldStandard" / (hp.stem + ".txt")
+            yield sub, hp, (gp if gp.exists() else None)
+
+
 def cleaning_gold(sub, graw):
     """Gold of one html-cleaning-merged page from its GoldStandard bytes -> (gold text, gold lines or
     blocks, text that is neither article nor furniture, the decoded gold file). The two sets whose gold
