@@ -149,11 +149,7 @@ def aeb_ci(counts, n_boot=1000, seed=0):
     rnd = random.Random(seed)
     f1s = []
     for _ in range(n_boot):
-        sample = [counts[rnd.randrange(len(counts))] for _ in counts]
-        try:
-            f1s.append(aeb_prf(sample)[2])
-        except statistics.StatisticsError:
-            pass
+        f1s.append(aeb_prf([counts[rnd.randrange(len(counts))] for _ in counts])[2])
     return 1.96 * statistics.stdev(f1s) if len(f1s) > 1 else 0.0
 
 
@@ -186,16 +182,17 @@ class Page:
         return gzip.decompress(data) if self.gz else data
 
 
-def find_dir(data, name):
-    """the set's folder in the unpacked data, else in ../shared/data (scrapinghub-aeb is stored unpacked)"""
+def find_dir(data, name, marker):
+    """the set's folder in the unpacked data, else in ../shared/data (scrapinghub-aeb is stored unpacked
+    there); `marker` must exist in it, so a folder holding only the .tar.xz is not taken for the set"""
     for base in (Path(data), SHARED):
-        if (base / name).is_dir():
+        if (base / name / marker).exists():
             return base / name
-    sys.exit(f"html_eval: {name}/ not found in {data} or {SHARED}")
+    sys.exit(f"html_eval: {name}/{marker} not found in {data} or {SHARED} (unpack with {SHARED}/unpack.sh)")
 
 
 def load_aeb(data):
-    base = find_dir(data, "scrapinghub-aeb")
+    base = find_dir(data, "scrapinghub-aeb", "ground-truth.json")
     gold = json.loads((base / "ground-truth.json").read_text(encoding="utf-8"))
     return [Page(pid, base / "html" / f"{pid}.html.gz", "", g.get("articleBody", "") or "", gz=True)
             for pid, g in sorted(gold.items())], {}
@@ -208,7 +205,7 @@ def wcxb_page_type(gt):
 
 
 def load_wcxb(data):
-    base = find_dir(data, "wcxb") / "dev"
+    base = find_dir(data, "wcxb", "dev/ground-truth") / "dev"
     pages = []
     for gp in sorted((base / "ground-truth").glob("*.json")):
         g = json.loads(gp.read_text(encoding="utf-8"))
@@ -222,7 +219,7 @@ def load_wcxb(data):
 
 
 def load_trafilatura(data):
-    base = find_dir(data, "trafilatura-eval")
+    base = find_dir(data, "trafilatura-eval", "evaldata.json")
     ev = json.loads((base / "evaldata.json").read_text(encoding="utf-8"))
     pages, missing = [], 0
     for url, item in ev.items():
@@ -235,7 +232,7 @@ def load_trafilatura(data):
 
 
 def load_cleaning(data):
-    base = find_dir(data, "html-cleaning-merged")
+    base = find_dir(data, "html-cleaning-merged", "dragnet_data/input")
     pages, no_gold, empty = [], 0, collections.Counter()
     for sub, hp, gp in cleaning_pairs(base):
         if gp is None:
@@ -246,12 +243,9 @@ def load_cleaning(data):
             empty[sub] += 1
             continue
         pages.append(Page(f"{sub}/{hp.stem}", hp, sub, gold))
-    info = {"pages without a gold file (left out)": no_gold,
-            "pages whose parsed gold has no word (left out)": 0}
-    if empty:
-        info["pages whose parsed gold has no word (left out)"] = \
-            f"{sum(empty.values())} (" + ", ".join(f"{k} {v}" for k, v in sorted(empty.items())) + ")"
-    return pages, info
+    return pages, {"pages without a gold file (left out)": no_gold,
+                   "pages whose parsed gold has no word (left out)": empty and f"{sum(empty.values())} (" +
+                   ", ".join(f"{k} {v}" for k, v in sorted(empty.items())) + ")"}
 
 
 # ---------------------------------------------------------------- scoring
@@ -267,20 +261,26 @@ def macro(rows):
     return {k: sum(r[k] for r in rows) / n for k in rows[0]} if n else {}
 
 
-def score_wcxb(pages, texts):
+def macro_by_group(pages, row, order):
+    """macro-average of the per-page metrics row(page) over all pages ("all") and per group, `order` first"""
     per, groups = [], collections.defaultdict(list)
     for pg in pages:
-        pred = texts.get(pg.id) or ""
-        p, r, f = word_f1(pred, pg.gold["main"])
-        row = {"P": p, "R": r, "F1": f, "with found": snippet_rate(pred, pg.gold["with"]),
-               "without found": snippet_rate(pred, pg.gold["without"])}
-        per.append(row)
-        groups[pg.group].append(row)
+        per.append(row(pg))
+        groups[pg.group].append(per[-1])
     out = {"all": macro(per)}
-    for g in WCXB_TYPES + sorted(set(groups) - set(WCXB_TYPES)):
+    for g in order + sorted(set(groups) - set(order)):
         if groups.get(g):
             out[g] = macro(groups[g])
     return out
+
+
+def score_wcxb(pages, texts):
+    def row(pg):
+        pred = texts.get(pg.id) or ""
+        p, r, f = word_f1(pred, pg.gold["main"])
+        return {"P": p, "R": r, "F1": f, "with found": snippet_rate(pred, pg.gold["with"]),
+                "without found": snippet_rate(pred, pg.gold["without"])}
+    return macro_by_group(pages, row, WCXB_TYPES)
 
 
 def score_trafilatura(pages, texts):
@@ -296,17 +296,8 @@ def score_trafilatura(pages, texts):
 
 
 def score_cleaning(pages, texts):
-    per, groups = [], collections.defaultdict(list)
-    for pg in pages:
-        p, r, f = word_f1(texts.get(pg.id) or "", pg.gold)
-        row = {"P": p, "R": r, "F1": f}
-        per.append(row)
-        groups[pg.group].append(row)
-    out = {"all": macro(per)}
-    for g in CLEANEVAL_SETS:
-        if groups.get(g):
-            out[g] = macro(groups[g])
-    return out
+    return macro_by_group(pages, lambda pg: dict(zip(("P", "R", "F1"), word_f1(texts.get(pg.id) or "", pg.gold))),
+                          CLEANEVAL_SETS)
 
 
 # name: (loader, scorer, title, group label, metric columns of the main table)
@@ -439,7 +430,8 @@ def set_report(name, pages, info, results, skipped, limited=False):
                              sum(1 for p in pages if not wcxb_tokens(p.gold["main"]))})
     md = [f"## {title}", "", f"{len(pages)} pages, {mb:.1f} MB of HTML" +
           "".join(f"; {k}: {v}" for k, v in info.items() if v) +
-          (" (left-out counts are over the whole set, before --limit)" if limited and any(info.values()) else "") +
+          (" (left-out counts are over the whole set, before --limit)"
+           if limited and any(v for k, v in info.items() if "left out" in k) else "") +
           ".", ""]
     head = "| tool | " + " | ".join(cols) + " | errors | CPU s | pages/s | MB/s | wall s |"
     md += [head, "|---|" + "---:|" * (len(cols) + 5)]
