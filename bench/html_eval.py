@@ -554,6 +554,9 @@ def main():
             vers.append(f"{pkg} {version(pkg)}")
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
                             capture_output=True, text=True).stdout.strip()
+    if subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "bench/*.py", "bench/configs"],
+                      capture_output=True, text=True).stdout.strip():
+        commit += " + uncommitted changes to the bench scripts"
     cmd = "bench/.venv/bin/python bench/html_eval.py " + " ".join(sys.argv[1:])
     load = os.getloadavg()
     md = [f"# Main-content extraction — {args.set}", "",
