@@ -54,8 +54,10 @@ usage: bench/.venv/bin/python bench/furniture_eval.py [--set {aeb,wcxb,cleaneval
             [--work DIR] [--tamis BIN] [--dup-rule {on,off}] [--write] [--examples N]
             [--examples-group G] [--keep-tmp]
 """
-import argparse, collections, datetime as dt, glob, html as htmllib, json, os, platform, re, subprocess, sys, tarfile, tempfile
+import argparse, collections, datetime as dt, glob, json, os, re, subprocess, sys, tarfile, tempfile
 from pathlib import Path
+
+from html_gold import WS, clean_text, cleaning_gold, cleaning_pairs, decode_html, machine, page_text
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,7 +67,6 @@ METHODS = [
     ("C4 lines (FineWeb: no terminal-punct rule)", 'type = "c4_quality"\nannotate = true\nfilter_no_terminal_punct = false\n'),
 ]
 
-WS = re.compile(r"\s+")
 NONWORD = re.compile(r"[\W_]+")
 
 
@@ -146,35 +147,6 @@ def unpack(archive, work, marker):
     return Path(work) / marker
 
 
-def decode_html(b):
-    """bytes -> str: valid UTF-8 as UTF-8 (some archived pages were re-saved as UTF-8 but kept a
-    stale <meta charset=iso-8859-1/windows-125x>: 20 wcxb, 131 html-cleaning-merged pages); else the
-    <meta> charset, else uchardet (resiliparse detect_encoding + bytes_to_str, errors=replace);
-    without resiliparse: <meta> charset, else utf-8 with errors=replace"""
-    try:
-        return b.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError:
-        pass
-    try:
-        from resiliparse.parse.encoding import detect_encoding, bytes_to_str
-        return bytes_to_str(b, detect_encoding(b, from_html_meta=True), errors="replace")
-    except ImportError:
-        m = re.search(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", b[:4096], re.I)
-        try:
-            return b.decode(m.group(1).decode("ascii") if m else "utf-8", errors="replace")
-        except LookupError:
-            return b.decode("utf-8", errors="replace")
-
-
-def page_text(html):
-    from resiliparse.extract.html2text import extract_plain_text
-    return extract_plain_text(html, preserve_formatting=True, main_content=False)
-
-
-def clean_text(t):
-    return "\n".join(l.rstrip() for l in t.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-
-
 def load_wcxb(data, work, dups=True):
     base = unpack(Path(data) / "wcxb" / "wcxb-dev.tar.xz", work, "wcxb")
     meta = json.load(open(base / "metadata.json", encoding="utf-8"))["files"]
@@ -204,106 +176,25 @@ def load_wcxb(data, work, dups=True):
     return docs, skipped
 
 
-CLEANEVAL_SETS = ["cleaneval-dev", "CleanPortalEval-master", "dragnet_data", "page-signal-master", "readability"]
-COMMENTS_MARK = re.compile(r"^\s*!.{0,12}\s*COMMENTS\s*$", re.M)
-CE_TAG = re.compile(r"<(?:p|h|l)>", re.I)
-
-
-def gold_cleaneval(raw):
-    """CleanEval format: 'URL: …' line, then blocks opened by <p>, <h>, <l> (lines hard-wrapped)"""
-    t = clean_text(raw)
-    t = re.sub(r"^\s*URL:[^\n]*\n", "", t, count=1)
-    blocks = [htmllib.unescape(WS.sub(" ", b)).strip() for b in CE_TAG.split(t)]
-    blocks = [b for b in blocks if b]
-    return "\n".join(blocks), blocks, ""
-
-
-def gold_dragnet(raw):
-    t = clean_text(raw)
-    m = COMMENTS_MARK.search(t)
-    body, comments = (t[:m.start()], t[m.end():]) if m else (t, "")
-    return body, body.split("\n"), comments
-
-
-def gold_page_signal(raw):
-    """L3S-GN1: the page with text wrapped in <span class="x-nc-selN">: 1 headline, 2 full text,
-    3 supplemental, 4 related content, 5 user comments, 0 not content (spans nest: the innermost counts)"""
-    from html.parser import HTMLParser
-
-    class P(HTMLParser):
-        def __init__(self):
-            super().__init__(convert_charrefs=True)
-            self.spans, self.skip = [], 0
-            self.parts = {"main": [], "neither": []}
-
-        def handle_starttag(self, tag, attrs):
-            if tag == "span":
-                m = re.search(r"x-nc-sel(\d)", dict(attrs).get("class") or "")
-                self.spans.append(int(m.group(1)) if m else None)
-            elif tag in ("script", "style"):
-                self.skip += 1
-            elif tag in ("br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"):
-                for v in self.parts.values():
-                    v.append("\n")
-
-        def handle_endtag(self, tag):
-            if tag == "span" and self.spans:
-                self.spans.pop()
-            elif tag in ("script", "style") and self.skip:
-                self.skip -= 1
-
-        def handle_data(self, x):
-            if self.skip:
-                return
-            sel = next((v for v in reversed(self.spans) if v is not None), 0)
-            for k, keep in (("main", sel in (1, 2)), ("neither", sel in (3, 5))):
-                self.parts[k].append(x if keep else (" " if not x.strip() else "\n"))
-
-    p = P()
-    p.feed(raw)
-    p.close()
-    main = "".join(p.parts["main"])
-    return main, main.split("\n"), "".join(p.parts["neither"])
-
-
-def gold_readability(raw):
-    t = clean_text(page_text(raw))
-    return t, t.split("\n"), ""
-
-
 def load_cleaneval(data, work, dups=True):
     base = unpack(Path(data) / "html-cleaning-merged" / "html-cleaning-merged.tar.xz", work, "html-cleaning-merged")
-    parse = {"cleaneval-dev": gold_cleaneval, "CleanPortalEval-master": gold_cleaneval, "dragnet_data": gold_dragnet,
-             "page-signal-master": gold_page_signal, "readability": gold_readability}
     docs, skipped = [], 0
-    for sub in CLEANEVAL_SETS:
-        for hp in sorted((base / sub / "input").glob("*.html")):
-            gp = base / sub / "GoldStandard" / (hp.stem + ".txt")
-            if not gp.exists():
-                skipped += 1
-                continue
-            graw = gp.read_bytes()
-            gtxt = decode_html(graw) if sub in ("page-signal-master", "readability") else \
-                bytes_to_text(graw)
-            gold, glines, neither = parse[sub](gtxt)
-            text = clean_text(page_text(decode_html(hp.read_bytes())))
-            if not gold.strip() or not text.strip():
-                skipped += 1
-                continue
-            url = ""
-            m = re.match(r"\s*URL:\s*(\S+)", gtxt)
-            if m:
-                url = m.group(1)
-            docs.append({"id": f"{sub}/{hp.stem}", "url": url, "text": text, "group": sub,
-                         "labels": label_lines(text, gold, glines, loose=True, neither=neither, dups=dups)})
+    for sub, hp, gp in cleaning_pairs(base):
+        if gp is None:
+            skipped += 1
+            continue
+        gold, glines, neither, gtxt = cleaning_gold(sub, gp.read_bytes())
+        text = clean_text(page_text(decode_html(hp.read_bytes())))
+        if not gold.strip() or not text.strip():
+            skipped += 1
+            continue
+        url = ""
+        m = re.match(r"\s*URL:\s*(\S+)", gtxt)
+        if m:
+            url = m.group(1)
+        docs.append({"id": f"{sub}/{hp.stem}", "url": url, "text": text, "group": sub,
+                     "labels": label_lines(text, gold, glines, loose=True, neither=neither, dups=dups)})
     return docs, skipped
-
-
-def bytes_to_text(b):
-    try:
-        return b.decode("utf-8")
-    except UnicodeDecodeError:
-        return b.decode("cp1252", errors="replace")
 
 
 SETS = {
@@ -518,18 +409,6 @@ def fmt_reasons(r):
     for reason, (good, bad) in sorted(r["per_reason"].items(), key=lambda kv: -sum(kv[1])):
         rows.append(f"| {reason} | {good + bad} | {good} | {bad} | {good / (good + bad):.3f} |")
     return "\n".join(rows)
-
-
-def machine():
-    cpu = ""
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu}".strip(", ")
 
 
 def main():

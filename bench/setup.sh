@@ -18,10 +18,19 @@ fi
 # datatrove (+ regex, which its formatters import) is the PII and quality-filter reference; its word
 # tokenizer for English and French is spaCy (spacy.blank, no model download).
 # tiktoken is the reference for token counts (tokens_check.py gives it its vocabularies offline).
-PKGS=(resiliparse fastwarc warcio zstandard fasttext-predict datatrove regex spacy tiktoken)
+# trafilatura (pinned: html_eval.py's baseline figures name its version) is the extraction reference
+# next to resiliparse; its jusText fallback imports lxml.html.clean, a separate package since lxml 5.2.
+# Plain `datatrove` does not constrain trafilatura (only its [processing] extra pins trafilatura<1.12).
+PKGS=(resiliparse fastwarc warcio zstandard fasttext-predict datatrove regex spacy tiktoken
+      "trafilatura==2.3.1" lxml_html_clean)
 missing=()
 for p in "${PKGS[@]}"; do
-    "$VENV/bin/python" -m pip show --quiet "$p" >/dev/null 2>&1 || missing+=("$p")
+    name="${p%%==*}"
+    have="$("$VENV/bin/python" -m pip show "$name" 2>/dev/null | sed -n 's/^Version: //p')"
+    # missing, or installed at another version than the pin
+    if [[ -z "$have" || ( "$p" == *==* && "$have" != "${p#*==}" ) ]]; then
+        missing+=("$p")
+    fi
 done
 if ((${#missing[@]})); then
     echo "setup: pip install ${missing[*]}"
@@ -30,10 +39,11 @@ else
     echo "setup: python packages already installed"
 fi
 "$VENV/bin/python" - <<'PY'
-import fastwarc, warcio, zstandard
+import fastwarc, warcio, zstandard, trafilatura, lxml_html_clean
 from importlib.metadata import version
 print("setup: fastwarc", version("fastwarc"), "| resiliparse", version("resiliparse"),
-      "| warcio", version("warcio"), "| zstandard", version("zstandard"))
+      "| warcio", version("warcio"), "| zstandard", version("zstandard"),
+      "| trafilatura", version("trafilatura"))
 PY
 
 # Legacy FastWARC 1.x (Cython) next to the 2.x Rust rewrite that resiliparse now ships, so
