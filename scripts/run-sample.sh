@@ -7,4 +7,5 @@ bash scripts/fetch-models.sh
 # A previous sample run (of another version or config) would refuse to mix; start afresh.
 [ -d out/.tamis ] && rm -rf out
 cargo run --release -p tamis-cli -- run -o out "$@" examples/
+echo "Report: open out/report.html in a browser (self-contained, works offline)" >&2
 echo "Explain one page: target/release/tamis explain examples/pages/fr-lequotidien-exemple-societe-2026.txt" >&2
