@@ -183,6 +183,31 @@ impl Insights {
         }
     }
 
+    /// The part `report.json` keeps: the sites with the most removed lines and their most removed
+    /// lines (the full bounded counter stays in the checkpoint, so a resumed run counts on).
+    pub fn for_report(&self) -> Insights {
+        const SITES: usize = 50;
+        const LINES: usize = 25;
+        let mut sites: Vec<(&String, u64)> = self.site_lines.iter().map(|(s, m)| (s, m.values().sum())).collect();
+        sites.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let site_lines = sites
+            .into_iter()
+            .take(SITES)
+            .map(|(site, _)| {
+                let mut lines: Vec<(&String, &u64)> = self.site_lines[site].iter().collect();
+                lines.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+                let top = lines.into_iter().take(LINES).map(|(l, n)| (l.clone(), *n)).collect();
+                (site.clone(), top)
+            })
+            .collect();
+        Insights {
+            languages: self.languages.clone(),
+            site_lines,
+            site_lines_pruned: self.site_lines_pruned,
+            samples: self.samples.clone(),
+        }
+    }
+
     /// Whether a sample for `reason` is still wanted.
     pub fn wants_sample(&self, reason: &str, config: &ReportConfig) -> bool {
         self.samples.get(reason).map_or(0, Vec::len) < config.samples
@@ -315,6 +340,23 @@ mod tests {
         let s = make_sample(&d, 7);
         assert!(s.truncated);
         assert_eq!(s.lines.len(), 2);
+    }
+
+    #[test]
+    fn report_keeps_the_top_sites_and_lines() {
+        let mut all = Insights::default();
+        for site in 0..60u64 {
+            let lines = all.site_lines.entry(format!("site{site:02}")).or_default();
+            for line in 0..30u64 {
+                lines.insert(format!("line {line}"), site * 100 + line);
+            }
+        }
+        let r = all.for_report();
+        assert_eq!(r.site_lines.len(), 50);
+        assert!(!r.site_lines.contains_key("site09") && r.site_lines.contains_key("site10"));
+        let top = &r.site_lines["site59"];
+        assert_eq!(top.len(), 25);
+        assert!(!top.contains_key("line 4") && top.contains_key("line 5"));
     }
 
     #[test]

@@ -395,7 +395,7 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
         output: ckpt.output.clone(),
         errors_sample: ckpt.errors_sample.clone(),
         seconds: ckpt.seconds,
-        insights: ckpt.insights.clone(),
+        insights: ckpt.insights.for_report(),
     };
     check_balance(&report)?;
     write_atomic(
