@@ -38,8 +38,8 @@ fn files_under(out: &Path) -> Vec<(String, Vec<u8>)> {
     files
 }
 
-#[test]
-fn sample_corpus_runs_clean_and_balances() {
+/// `tamis run` on the bundled sample corpus, as the README's first command does.
+fn run_sample() -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
     let status = tamis()
         .args(["run", "-o"])
@@ -48,6 +48,12 @@ fn sample_corpus_runs_clean_and_balances() {
         .status()
         .unwrap();
     assert_eq!(status.code(), Some(0));
+    out
+}
+
+#[test]
+fn sample_corpus_runs_clean_and_balances() {
+    let out = run_sample();
     let report: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.path().join("report.json")).unwrap()).unwrap();
     let d = &report["documents"];
@@ -293,14 +299,7 @@ fn headless(browser: &Path, profile: &Path) -> Command {
 
 #[test]
 fn report_html_renders_offline_in_headless_chromium() {
-    let out = tempfile::tempdir().unwrap();
-    let status = tamis()
-        .args(["run", "-o"])
-        .arg(out.path())
-        .arg(examples())
-        .status()
-        .unwrap();
-    assert_eq!(status.code(), Some(0));
+    let out = run_sample();
     let html_path = out.path().join("report.html");
     let first = std::fs::read(&html_path).unwrap();
     // `tamis report` redraws the same page from report.json.
