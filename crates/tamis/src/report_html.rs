@@ -471,7 +471,7 @@ fn errors(h: &mut String, r: &Report) {
 
 /// Horizontal bars, one per row: (label, fraction of the full width, value text).
 fn bar_chart(h: &mut String, rows: &[(String, f64, String)], id: &str) {
-    let (row_h, label_w, width) = (22.0, 260.0, 900.0);
+    let (row_h, label_w, width) = (22.0, 380.0, 1000.0);
     let height = row_h * rows.len() as f64 + 8.0;
     let bar_w = width - label_w - 170.0;
     let _ = write!(
