@@ -21,6 +21,7 @@ pub mod document;
 pub mod error;
 pub mod explain;
 pub mod filters;
+pub mod html;
 pub mod pipeline;
 pub mod readers;
 pub mod report;
