@@ -4,6 +4,7 @@
 //! cargo run --release -p tamis --example html_bench -- parse DIR      # decode + tokenize + tree
 //! cargo run --release -p tamis --example html_bench -- extract DIR    # the whole extraction
 //! cargo run --release -p tamis --example html_bench -- dump DIR       # JSONL {file, text, zone} on stdout
+//! cargo run --release -p tamis --example html_bench -- deep [N]       # N-deep nesting cases, ms each
 //! ```
 //! Files are read and gunzipped before timing starts; the figure is wall time of the timed part.
 
@@ -12,6 +13,9 @@ use std::time::Instant;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("deep") {
+        return deep(args.get(2).and_then(|n| n.parse().ok()).unwrap_or(10_000));
+    }
     let (Some(mode), Some(dir)) = (args.get(1), args.get(2)) else {
         return Err("usage: html_bench {parse|extract} DIR".into());
     };
@@ -77,5 +81,37 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         n / secs,
         total as f64 / 1e6 / secs
     );
+    Ok(())
+}
+
+/// Times extraction of N-deep nested pages, closed and unclosed.
+fn deep(n: usize) -> Result<(), Box<dyn std::error::Error>> {
+    let config = tamis::html::ExtractConfig::default();
+    for (open, close) in [
+        ("<div>", "</div>"),
+        ("<ul><li>", "</li></ul>"),
+        ("<b>", "</b>"),
+        ("<table><tr><td>", "</td></tr></table>"),
+        ("<svg><g>", "</g></svg>"),
+        ("<span><div>", "</div></span>"),
+        ("<a>", "</a>"),
+        ("<p><i>", "</i></p>"),
+        ("<x-custom>", "</x-custom>"),
+    ] {
+        for closed in [true, false] {
+            let html = format!(
+                "<body>{}deep text{}</body>",
+                open.repeat(n),
+                if closed { close.repeat(n) } else { String::new() }
+            );
+            let t = Instant::now();
+            let e = tamis::html::extract(html.as_bytes(), None, None, &config)?;
+            println!(
+                "{open:18} closed={closed:5} {:8.2} ms  text={:?}",
+                t.elapsed().as_secs_f64() * 1e3,
+                e.text.chars().take(20).collect::<String>()
+            );
+        }
+    }
     Ok(())
 }

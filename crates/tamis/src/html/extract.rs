@@ -81,7 +81,7 @@ pub struct Extracted {
     /// Encoding name (`UTF-8`, `windows-1252`, …) and where it came from (`http`, `meta`, …).
     pub encoding: &'static str,
     pub encoding_source: &'static str,
-    /// How the content zone was chosen (`article_body`, `article`, `main`, `body`).
+    /// How the content zone was chosen (`article_body`, `article`, `main`, `body`, `recall`).
     pub zone: &'static str,
     /// The node budget cut the page.
     pub truncated: bool,
@@ -138,7 +138,6 @@ fn is_skipped(tag: Tag) -> bool {
         tag,
         SCRIPT
             | STYLE
-            | NOSCRIPT
             | TEMPLATE
             | IFRAME
             | FRAME
@@ -305,13 +304,11 @@ const DROP_MARKS: &[&str] = &[
     "banner",
     "advert",
     "sponsor",
-    "promo",
     "widget",
     "popup",
     "modal",
     "lightbox",
     "carousel",
-    "teaser",
     "outbrain",
     "taboola",
     "paywall",
@@ -324,14 +321,8 @@ const DROP_MARKS: &[&str] = &[
     "sr-only",
     "visually-hidden",
     "visuallyhidden",
-    "byline",
-    "author",
     "timestamp",
     "dateline",
-    "tag-list",
-    "taglist",
-    "tags",
-    "rating",
     "toolbar",
     "masthead",
     "login",
@@ -353,27 +344,31 @@ const DROP_MARKS: &[&str] = &[
     "see-also",
 ];
 
+/// Class/id substrings of boilerplate on article pages that are content on listings (teaser cards,
+/// ratings, author names): dropped only in strict mode (the zone is an article).
+const STRICT_DROP_MARKS: &[&str] = &[
+    "teaser", "promo", "rating", "byline", "author", "tags", "tag-list", "taglist",
+];
+
 /// Class/id substrings of comment sections.
 const COMMENT_MARKS: &[&str] = &["comment", "disqus", "respond", "replies"];
 
-/// Whole class/id tokens (split at non-alphanumerics) of boilerplate.
-const DROP_TOKENS: &[&str] = &[
-    "ad",
-    "ads",
-    "adv",
-    "adslot",
-    "adunit",
-    "dfp",
-    "nav",
-    "subnav",
-    "topnav",
+/// Class/id parts (split at non-alphanumerics) of boilerplate: `top-ad`, `ad_slot`, `main-nav`.
+const DROP_PARTS: &[&str] = &[
+    "ad", "ads", "adv", "adslot", "adunit", "dfp", "nav", "subnav", "topnav", "toc",
+];
+
+/// Whole class names or ids of boilerplate (as parts they are too common: `min-search-height`).
+const DROP_NAMES: &[&str] = &[
     "hidden",
     "hide",
+    "d-none",
     "invisible",
-    "toc",
     "search",
     "searchbox",
+    "search-form",
     "searchform",
+    "site-search",
     "meta",
     "print",
     "header",
@@ -385,6 +380,7 @@ const DROP_TOKENS: &[&str] = &[
 struct Matchers {
     body: AhoCorasick,
     drop: AhoCorasick,
+    strict_drop: AhoCorasick,
     comment: AhoCorasick,
 }
 
@@ -395,16 +391,23 @@ fn matchers() -> Option<&'static Matchers> {
         Some(Matchers {
             body: build(BODY_MARKS)?,
             drop: build(DROP_MARKS)?,
+            strict_drop: build(STRICT_DROP_MARKS)?,
             comment: build(COMMENT_MARKS)?,
         })
     })
     .as_ref()
 }
 
-fn has_token(value: &str, list: &[&str]) -> bool {
+fn has_part(value: &str, list: &[&str]) -> bool {
     value
         .split(|c: char| !c.is_ascii_alphanumeric())
         .any(|t| !t.is_empty() && list.iter().any(|w| w.eq_ignore_ascii_case(t)))
+}
+
+fn has_name(value: &str, list: &[&str]) -> bool {
+    value
+        .split_ascii_whitespace()
+        .any(|t| list.iter().any(|w| w.eq_ignore_ascii_case(t)))
 }
 
 fn class_and_id(dom: &Dom, id: u32) -> (Option<&str>, Option<&str>) {
@@ -477,7 +480,21 @@ fn choose_zone(dom: &Dom, s: &Stats, root: u32, m: &Matchers) -> (u32, &'static 
 }
 
 /// Whether element `id` (not the zone) is boilerplate by itself.
-fn drop_element(dom: &Dom, s: &Stats, id: u32, zone_text: u32, config: &ExtractConfig, m: &Matchers) -> bool {
+///
+/// [`Rules::Strict`] (the zone is an article body or `<article>`) applies the article-page rules:
+/// teaser/author/rating classes and tighter link-density limits. [`Rules::Lenient`] (listings,
+/// forums, products) drops only clear link clusters (menus). [`Rules::Recall`] keeps everything but
+/// non-text, hidden, `nav`/`aside`/`footer`/`header` elements.
+fn drop_element(
+    dom: &Dom,
+    s: &Stats,
+    id: u32,
+    zone_text: u32,
+    rules: Rules,
+    config: &ExtractConfig,
+    m: &Matchers,
+) -> bool {
+    let strict = rules == Rules::Strict;
     use tags::*;
     let tag = dom.tag(id);
     if is_skipped(tag) {
@@ -536,9 +553,14 @@ fn drop_element(dom: &Dom, s: &Stats, id: u32, zone_text: u32, config: &ExtractC
         f64::from(link) / f64::from(text)
     };
     match tag {
+        // Parsed as markup (scripting off): kept only when it holds the page (Discourse's crawler view).
+        NOSCRIPT => return u64::from(text) * 2 < u64::from(zone_text),
         NAV | ASIDE | FOOTER | FIGCAPTION => return true,
         HEADER => return s.heads[id as usize] == 0 || ratio > 0.5,
         _ => {}
+    }
+    if rules == Rules::Recall {
+        return false;
     }
     let (class, idv) = class_and_id(dom, id);
     if class.is_some() || idv.is_some() {
@@ -546,19 +568,31 @@ fn drop_element(dom: &Dom, s: &Stats, id: u32, zone_text: u32, config: &ExtractC
         if any(&m.body) {
             return false;
         }
-        if any(&m.drop) || (!config.include_comments && any(&m.comment)) {
+        if any(&m.drop) || (strict && any(&m.strict_drop)) || (!config.include_comments && any(&m.comment)) {
             return true;
         }
-        if class.is_some_and(|c| has_token(c, DROP_TOKENS)) || idv.is_some_and(|i| has_token(i, DROP_TOKENS)) {
+        let parts_or_names = |v: &str| has_part(v, DROP_PARTS) || has_name(v, DROP_NAMES);
+        if class.is_some_and(parts_or_names) || idv.is_some_and(parts_or_names) {
             return true;
         }
     }
     match tag {
-        UL | OL | DL | MENU => ratio > 0.5,
-        DIV | SECTION | TABLE | TD | FORM | ARTICLE | TBODY | TR | CENTER => text < 1500 && ratio > 0.6,
+        UL | OL | DL | MENU if strict => ratio > 0.5,
+        DIV | SECTION | TABLE | TD | FORM | ARTICLE | TBODY | TR | CENTER if strict => text < 1500 && ratio > 0.6,
+        UL | OL | DL | MENU | DIV | SECTION | TABLE | TD | FORM | ARTICLE | TBODY | TR | CENTER => {
+            text < 400 && ratio > 0.8
+        }
         P => text < 300 && ratio > 0.8,
         _ => false,
     }
+}
+
+/// How aggressive the keep/drop rules are (see [`drop_element`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rules {
+    Strict,
+    Lenient,
+    Recall,
 }
 
 /// Text output with block structure.
@@ -635,7 +669,7 @@ fn block_level(tag: Tag) -> u8 {
     }
 }
 
-fn render(dom: &Dom, s: &Stats, zone: u32, config: &ExtractConfig, m: &Matchers) -> String {
+fn render(dom: &Dom, s: &Stats, zone: u32, rules: Rules, config: &ExtractConfig, m: &Matchers) -> String {
     let zone_text = s.text[zone as usize];
     let mut out = Out {
         s: String::new(),
@@ -650,7 +684,7 @@ fn render(dom: &Dom, s: &Stats, zone: u32, config: &ExtractConfig, m: &Matchers)
         let mut descend = false;
         if node.tag == tags::TEXT {
             out.text(dom.text_of(cur));
-        } else if !drop_element(dom, s, cur, zone_text, config, m) {
+        } else if !drop_element(dom, s, cur, zone_text, rules, config, m) {
             descend = true;
             match node.tag {
                 tags::BR => out.brk(1),
@@ -721,11 +755,25 @@ pub fn main_text(dom: &Dom, config: &ExtractConfig) -> (String, &'static str) {
     }
     let s = stats(dom);
     let (zone, how) = choose_zone(dom, &s, root, m);
-    let text = render(dom, &s, zone, config, m);
-    if zone != root && text.chars().count() < config.min_zone_chars {
-        let body = render(dom, &s, root, config, m);
+    let rules = if matches!(how, "article_body" | "article") {
+        Rules::Strict
+    } else {
+        Rules::Lenient
+    };
+    let mut text = render(dom, &s, zone, rules, config, m);
+    let mut how = how;
+    let short = |t: &str| t.chars().count() < config.min_zone_chars;
+    if zone != root && short(&text) {
+        let body = render(dom, &s, root, Rules::Lenient, config, m);
         if body.len() > text.len() {
-            return (body, "body");
+            (text, how) = (body, "body");
+        }
+    }
+    if short(&text) {
+        // Last resort, like trafilatura's baseline: everything but non-text, hidden and landmark parts.
+        let all = render(dom, &s, root, Rules::Recall, config, m);
+        if all.len() > text.len() {
+            (text, how) = (all, "recall");
         }
     }
     (text, how)

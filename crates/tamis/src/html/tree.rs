@@ -603,7 +603,7 @@ impl Sink for Builder {
         let void = is(tag, VOID) || ((tag == SVG || tag == MATH) && st.self_closing);
         self.insert(tag, st, !void);
         match tag {
-            SCRIPT | STYLE | XMP | IFRAME | NOEMBED | NOFRAMES | NOSCRIPT => TextMode::RawText,
+            SCRIPT | STYLE | XMP | IFRAME | NOEMBED | NOFRAMES => TextMode::RawText,
             TEXTAREA | TITLE => TextMode::RcData,
             PLAINTEXT => TextMode::Plaintext,
             _ => TextMode::Data,
