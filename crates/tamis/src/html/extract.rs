@@ -81,7 +81,7 @@ pub struct Extracted {
     /// Encoding name (`UTF-8`, `windows-1252`, …) and where it came from (`http`, `meta`, …).
     pub encoding: &'static str,
     pub encoding_source: &'static str,
-    /// How the content zone was chosen (`article_body`, `article`, `main`, `body`, `recall`).
+    /// How the content zone was chosen (`article_body`, `paragraphs`, `article`, `main`, `body`, `recall`).
     pub zone: &'static str,
     /// The node budget cut the page.
     pub truncated: bool,
@@ -119,7 +119,7 @@ pub fn extract(
     );
     over(start)?;
     let meta = extract_meta(&dom);
-    let (text, zone) = main_text(&dom, config);
+    let (text, zone) = main_text(&dom, &meta, config);
     over(start)?;
     Ok(Extracted {
         text,
@@ -187,6 +187,8 @@ struct Stats {
     link: Vec<u32>,
     /// `h1`–`h3` elements.
     heads: Vec<u16>,
+    /// Text of direct `<p>` children.
+    ptext: Vec<u32>,
 }
 
 fn stats(dom: &Dom) -> Stats {
@@ -195,6 +197,7 @@ fn stats(dom: &Dom) -> Stats {
         text: vec![0; n],
         link: vec![0; n],
         heads: vec![0; n],
+        ptext: vec![0; n],
     };
     for i in (1..n).rev() {
         let node = dom.node(i as u32);
@@ -215,6 +218,9 @@ fn stats(dom: &Dom) -> Stats {
         s.text[p] = s.text[p].saturating_add(s.text[i]);
         s.link[p] = s.link[p].saturating_add(s.link[i]);
         s.heads[p] = s.heads[p].saturating_add(s.heads[i]);
+        if node.tag == tags::P {
+            s.ptext[p] = s.ptext[p].saturating_add(s.text[i]);
+        }
     }
     s
 }
@@ -350,6 +356,21 @@ const STRICT_DROP_MARKS: &[&str] = &[
     "teaser", "promo", "rating", "byline", "author", "tags", "tag-list", "taglist",
 ];
 
+/// Class/id substrings dropped on pages typed as articles (captions, credits, galleries, "read more").
+const ARTICLE_DROP_MARKS: &[&str] = &[
+    "caption",
+    "credit",
+    "gallery",
+    "slideshow",
+    "photo",
+    "image",
+    "video",
+    "dont-miss",
+    "read-more",
+    "readmore",
+    "also-read",
+];
+
 /// Class/id substrings of comment sections.
 const COMMENT_MARKS: &[&str] = &["comment", "disqus", "respond", "replies"];
 
@@ -381,6 +402,7 @@ struct Matchers {
     body: AhoCorasick,
     drop: AhoCorasick,
     strict_drop: AhoCorasick,
+    article_drop: AhoCorasick,
     comment: AhoCorasick,
 }
 
@@ -392,6 +414,7 @@ fn matchers() -> Option<&'static Matchers> {
             body: build(BODY_MARKS)?,
             drop: build(DROP_MARKS)?,
             strict_drop: build(STRICT_DROP_MARKS)?,
+            article_drop: build(ARTICLE_DROP_MARKS)?,
             comment: build(COMMENT_MARKS)?,
         })
     })
@@ -426,8 +449,13 @@ fn is_body_mark(dom: &Dom, id: u32, m: &Matchers) -> bool {
 }
 
 /// Choose the content zone: (node, how).
-fn choose_zone(dom: &Dom, s: &Stats, root: u32, m: &Matchers) -> (u32, &'static str) {
+///
+/// On pages typed as articles (JSON-LD / `og:type`) without an article-body mark, the element
+/// with the most direct `<p>` text wins when it holds most of the page's paragraph text.
+fn choose_zone(dom: &Dom, s: &Stats, root: u32, kind: PageKind, m: &Matchers) -> (u32, &'static str) {
     let total = s.text[root as usize];
+    let mut best_p = (NONE, 0u32);
+    let mut total_p = 0u64;
     let mut best_body = (NONE, 0u32);
     let mut best_article = (NONE, 0u32);
     let mut articles = 0usize;
@@ -443,6 +471,11 @@ fn choose_zone(dom: &Dom, s: &Stats, root: u32, m: &Matchers) -> (u32, &'static 
             continue;
         }
         let t = s.text[id as usize];
+        let pt = s.ptext[id as usize];
+        total_p += u64::from(pt);
+        if pt > best_p.1 {
+            best_p = (id, pt);
+        }
         if matches!(tag, tags::ARTICLE | tags::DIV | tags::SECTION | tags::MAIN | tags::TD)
             && t > best_body.1
             && is_body_mark(dom, id, m)
@@ -470,6 +503,13 @@ fn choose_zone(dom: &Dom, s: &Stats, root: u32, m: &Matchers) -> (u32, &'static 
     if best_body.0 != NONE && enough(best_body.1) {
         return (best_body.0, "article_body");
     }
+    if kind == PageKind::Article
+        && best_p.0 != NONE
+        && u64::from(best_p.1) * 10 >= total_p * 6
+        && enough(s.text[best_p.0 as usize])
+    {
+        return (best_p.0, "paragraphs");
+    }
     if best_article.0 != NONE && articles < 3 && enough(best_article.1) {
         return (best_article.0, "article");
     }
@@ -494,7 +534,8 @@ fn drop_element(
     config: &ExtractConfig,
     m: &Matchers,
 ) -> bool {
-    let strict = rules == Rules::Strict;
+    let article = rules == Rules::Article;
+    let strict = article || rules == Rules::Strict;
     use tags::*;
     let tag = dom.tag(id);
     if is_skipped(tag) {
@@ -556,6 +597,8 @@ fn drop_element(
         // Parsed as markup (scripting off): kept only when it holds the page (Discourse's crawler view).
         NOSCRIPT => return u64::from(text) * 2 < u64::from(zone_text),
         NAV | ASIDE | FOOTER | FIGCAPTION => return true,
+        // Article pages: the headline, its header and figures are not body text.
+        H1 | HEADER | FIGURE if article => return true,
         HEADER => return s.heads[id as usize] == 0 || ratio > 0.5,
         _ => {}
     }
@@ -568,7 +611,11 @@ fn drop_element(
         if any(&m.body) {
             return false;
         }
-        if any(&m.drop) || (strict && any(&m.strict_drop)) || (!config.include_comments && any(&m.comment)) {
+        if any(&m.drop)
+            || (strict && any(&m.strict_drop))
+            || (article && any(&m.article_drop))
+            || (!config.include_comments && any(&m.comment))
+        {
             return true;
         }
         let parts_or_names = |v: &str| has_part(v, DROP_PARTS) || has_name(v, DROP_NAMES);
@@ -590,6 +637,8 @@ fn drop_element(
 /// How aggressive the keep/drop rules are (see [`drop_element`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Rules {
+    /// Strict, plus headline/figure/caption rules (the page says it is an article).
+    Article,
     Strict,
     Lenient,
     Recall,
@@ -739,7 +788,49 @@ fn render(dom: &Dom, s: &Stats, zone: u32, rules: Rules, config: &ExtractConfig,
 }
 
 /// Main text of a parsed page and how its zone was chosen.
-pub fn main_text(dom: &Dom, config: &ExtractConfig) -> (String, &'static str) {
+/// What the page says it is (JSON-LD `@type`, `og:type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageKind {
+    Article,
+    Forum,
+    Other,
+}
+
+impl PageKind {
+    pub fn of(meta: &PageMeta) -> PageKind {
+        let types = || meta.jsonld_types.iter().map(String::as_str);
+        if types().any(|t| {
+            matches!(
+                t,
+                "DiscussionForumPosting" | "QAPage" | "Question" | "SocialMediaPosting"
+            )
+        }) {
+            return PageKind::Forum;
+        }
+        let og_article = meta
+            .og_type
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case("article"));
+        if og_article || types().any(|t| t.ends_with("Article") || t == "BlogPosting" || t == "Report") {
+            return PageKind::Article;
+        }
+        PageKind::Other
+    }
+}
+
+pub fn main_text(dom: &Dom, meta: &PageMeta, config: &ExtractConfig) -> (String, &'static str) {
+    let kind = PageKind::of(meta);
+    // On forum pages the "comments" are the content.
+    let forum_config;
+    let config = if kind == PageKind::Forum && !config.include_comments {
+        forum_config = ExtractConfig {
+            include_comments: true,
+            ..config.clone()
+        };
+        &forum_config
+    } else {
+        config
+    };
     let Some(m) = matchers() else {
         return (String::new(), "none");
     };
@@ -754,9 +845,13 @@ pub fn main_text(dom: &Dom, config: &ExtractConfig) -> (String, &'static str) {
         return (String::new(), "body");
     }
     let s = stats(dom);
-    let (zone, how) = choose_zone(dom, &s, root, m);
-    let rules = if matches!(how, "article_body" | "article") {
-        Rules::Strict
+    let (zone, how) = choose_zone(dom, &s, root, kind, m);
+    let rules = if matches!(how, "article_body" | "article" | "paragraphs") {
+        if kind == PageKind::Article {
+            Rules::Article
+        } else {
+            Rules::Strict
+        }
     } else {
         Rules::Lenient
     };
