@@ -6,7 +6,8 @@
 //! cargo run --release -p tamis --example html_bench -- dump DIR       # JSONL {file, text, zone} on stdout
 //! cargo run --release -p tamis --example html_bench -- deep [N]       # N-deep nesting cases, ms each
 //! ```
-//! Files are read and gunzipped before timing starts; the figure is wall time of the timed part.
+//! Files are read and gunzipped before timing starts; the figures are wall time and on-CPU time
+//! (`/proc/thread-self/schedstat`) of the timed part.
 
 use std::io::Read;
 use std::time::Instant;
@@ -55,6 +56,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let total: usize = pages.iter().map(|(_, b)| b.len()).sum();
     let config = tamis::html::ExtractConfig::default();
     let mut checksum = 0usize;
+    let cpu0 = cpu_ns();
     let t = Instant::now();
     for (_, page) in &pages {
         match mode.as_str() {
@@ -72,7 +74,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let secs = t.elapsed().as_secs_f64();
+    let cpu = cpu_ns().zip(cpu0).map(|(b, a)| (b - a) as f64 / 1e9);
     let n = pages.len().max(1) as f64;
+    if let Some(cpu) = cpu {
+        println!("{mode}: on-CPU {:.3} ms/page ({:.0} pages/s per core)", cpu * 1e3 / n, n / cpu);
+    }
     println!(
         "{mode}: {} pages, {:.1} MB, {:.3} ms/page, {:.0} pages/s, {:.1} MB/s (checksum {checksum})",
         pages.len(),
@@ -82,6 +88,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         total as f64 / 1e6 / secs
     );
     Ok(())
+}
+
+/// Nanoseconds this thread spent on a CPU (Linux `/proc/thread-self/schedstat`), to report
+/// per-core figures on a machine shared with other work.
+fn cpu_ns() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    s.split_whitespace().next()?.parse().ok()
 }
 
 /// Times extraction of N-deep nested pages, closed and unclosed.
