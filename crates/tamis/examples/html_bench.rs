@@ -77,7 +77,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let cpu = cpu_ns().zip(cpu0).map(|(b, a)| (b - a) as f64 / 1e9);
     let n = pages.len().max(1) as f64;
     if let Some(cpu) = cpu {
-        println!("{mode}: on-CPU {:.3} ms/page ({:.0} pages/s per core)", cpu * 1e3 / n, n / cpu);
+        println!(
+            "{mode}: on-CPU {:.3} ms/page ({:.0} pages/s per core)",
+            cpu * 1e3 / n,
+            n / cpu
+        );
     }
     println!(
         "{mode}: {} pages, {:.1} MB, {:.3} ms/page, {:.0} pages/s, {:.1} MB/s (checksum {checksum})",

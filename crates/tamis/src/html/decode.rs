@@ -209,7 +209,7 @@ fn get_attribute(b: &[u8], i: &mut usize) -> Option<(Vec<u8>, Vec<u8>)> {
     let mut value = Vec::new();
     // The name (a first '=' belongs to it).
     loop {
-        let Some(&c) = b.get(*i) else { return None };
+        let &c = b.get(*i)?;
         if c == b'=' && !name.is_empty() {
             *i += 1;
             break;
@@ -233,7 +233,7 @@ fn get_attribute(b: &[u8], i: &mut usize) -> Option<(Vec<u8>, Vec<u8>)> {
     while *i < b.len() && is_space(b[*i]) {
         *i += 1;
     }
-    let Some(&c) = b.get(*i) else { return None };
+    let &c = b.get(*i)?;
     if c == b'"' || c == b'\'' {
         *i += 1;
         let end = memchr::memchr(c, &b[*i..])?;

@@ -104,10 +104,8 @@ pub fn extract_meta(dom: &Dom) -> PageMeta {
                     match key.trim().to_ascii_lowercase().as_str() {
                         "og:title" => set(&mut f.og_title, content),
                         "author" | "dc.creator" | "sailthru.author" | "parsely-author" => set(&mut f.author, content),
-                        "article:author" => {
-                            if !content.is_some_and(|c| c.starts_with("http")) {
-                                set(&mut f.article_author, content);
-                            }
+                        "article:author" if !content.is_some_and(|c| c.starts_with("http")) => {
+                            set(&mut f.article_author, content);
                         }
                         "article:published_time" | "og:published_time" => set(&mut f.published, content),
                         "date" | "pubdate" | "publishdate" | "publish-date" | "publish_date" | "dc.date"
@@ -138,13 +136,12 @@ pub fn extract_meta(dom: &Dom) -> PageMeta {
                     set(&mut f.canonical, dom.attr(id, AttrName::Href));
                 }
             }
-            tags::TIME => {
+            tags::TIME
                 if dom
                     .attr(id, AttrName::Itemprop)
-                    .is_some_and(|p| p.eq_ignore_ascii_case("datePublished"))
-                {
-                    set(&mut f.itemprop_date, dom.attr(id, AttrName::Datetime));
-                }
+                    .is_some_and(|p| p.eq_ignore_ascii_case("datePublished")) =>
+            {
+                set(&mut f.itemprop_date, dom.attr(id, AttrName::Datetime));
             }
             tags::TITLE if f.title.is_none() => {
                 buf.clear();

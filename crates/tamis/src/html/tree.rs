@@ -186,8 +186,7 @@ impl Dom {
 
     /// All text under `id` (no separators), iteratively.
     pub fn text_content(&self, id: u32, out: &mut String) {
-        let mut it = self.descendants(id);
-        while let Some(n) = it.next() {
+        for n in self.descendants(id) {
             out.push_str(self.text_of(n));
         }
     }
@@ -418,11 +417,7 @@ impl Builder {
             self.close_p();
         }
         match tag {
-            H1 | H2 | H3 | H4 | H5 | H6 => {
-                if is_heading(self.current_tag()) {
-                    self.pop_n(1);
-                }
-            }
+            H1 | H2 | H3 | H4 | H5 | H6 if is_heading(self.current_tag()) => self.pop_n(1),
             LI if self.count(LI) > 0 => {
                 self.close(|t| t == LI, |t| is(t, SPECIAL) && !matches!(t, ADDRESS | DIV | P));
             }
@@ -433,11 +428,7 @@ impl Builder {
                 );
             }
             LI | DD | DT => self.close_p(),
-            OPTION => {
-                if self.current_tag() == OPTION {
-                    self.pop_n(1);
-                }
-            }
+            OPTION if self.current_tag() == OPTION => self.pop_n(1),
             OPTGROUP => {
                 if self.current_tag() == OPTION {
                     self.pop_n(1);
