@@ -542,6 +542,9 @@ fn drop_element(
         return true;
     }
     let text = s.text[id as usize];
+    if matches!(tag, NAV | ASIDE | FOOTER) {
+        return true;
+    }
     // An element holding most of the zone's text is not boilerplate.
     if u64::from(text) * 10 > u64::from(zone_text) * 7 {
         return false;
@@ -596,7 +599,7 @@ fn drop_element(
     match tag {
         // Parsed as markup (scripting off): kept only when it holds the page (Discourse's crawler view).
         NOSCRIPT => return u64::from(text) * 2 < u64::from(zone_text),
-        NAV | ASIDE | FOOTER | FIGCAPTION => return true,
+        FIGCAPTION => return true,
         // Article pages: the headline, its header and figures are not body text.
         H1 | HEADER | FIGURE if article => return true,
         HEADER => return s.heads[id as usize] == 0 || ratio > 0.5,
@@ -865,9 +868,10 @@ pub fn main_text(dom: &Dom, meta: &PageMeta, config: &ExtractConfig) -> (String,
         }
     }
     if short(&text) {
-        // Last resort, like trafilatura's baseline: everything but non-text, hidden and landmark parts.
+        // Last resort, like trafilatura's baseline: everything but non-text, hidden and landmark parts,
+        // taken only when it finds enough text.
         let all = render(dom, &s, root, Rules::Recall, config, m);
-        if all.len() > text.len() {
+        if all.len() > text.len() && !short(&all) {
             (text, how) = (all, "recall");
         }
     }

@@ -191,3 +191,78 @@ fn aeb_pages_extract_to_nonempty_text() {
     assert_eq!(n, 181);
     assert!(empty <= 2, "{empty} of {n} pages gave under 200 bytes");
 }
+
+#[test]
+fn warc_with_html_and_binary_payloads_runs_through_extract() {
+    use crate::common::*;
+    use tamis::config::{PipelineConfig, StageConfig, StageEntry};
+    let dir = tempfile::tempdir().unwrap();
+    let page = b"<html lang=en><head><title>Hello</title></head><body><nav>Home | About</nav>\
+        <article><p>This is the article text of a real page.</p></article><footer>(c)</footer></body></html>";
+    let mut warc = Vec::new();
+    for (i, (ct, body)) in [
+        ("text/html; charset=utf-8", &page[..]),
+        ("image/png", b"\x89PNG\r\n\x1a\nbinary"),
+        ("application/pdf", b"%PDF-1.4 ..."),
+        ("text/html", b"<html><body><script>app()</script></body></html>"),
+        ("text/plain", b"<!doctype html><p>Sniffed page text.</p>"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let block = http_block(200, ct, body);
+        let rec = warc_record(
+            "response",
+            &format!("<urn:uuid:{i}>"),
+            &format!("http://example.org/{i}"),
+            "application/http; msgtype=response",
+            &block,
+        );
+        warc.extend(gzip_member(&rec));
+    }
+    std::fs::write(dir.path().join("pages.warc.gz"), warc).unwrap();
+    let config = PipelineConfig {
+        stages: vec![
+            StageEntry::new(StageConfig::Payload(Default::default())),
+            StageEntry::new(StageConfig::Extract(ExtractConfig::default())),
+        ],
+        ..PipelineConfig::default()
+    };
+    let out = tempfile::tempdir().unwrap();
+    let report = run_into(&config, dir.path(), out.path(), 1).unwrap();
+    assert!(report.documents.balanced());
+    let extract = report.stages.iter().find(|s| s.name == "extract").unwrap();
+    assert_eq!(extract.kept, 2, "{extract:?}");
+    assert_eq!(extract.dropped.get("empty"), Some(&1), "{extract:?}");
+    let kept = read_back(&out.path().join("kept"));
+    let texts: Vec<&str> = kept.iter().filter_map(|d| d.text()).collect();
+    assert!(texts.contains(&"This is the article text of a real page."), "{texts:?}");
+    assert!(texts.contains(&"Sniffed page text."), "{texts:?}");
+    let d = kept
+        .iter()
+        .find(|d| d.text() == Some("This is the article text of a real page."))
+        .unwrap();
+    assert_eq!(d.metadata.get("title").and_then(|v| v.as_str()), Some("Hello"));
+}
+
+#[test]
+fn real_warc_samples_run_through_extract() {
+    let Some(dir) = gold_dir("warc-samples/dolma-wget-2024") else {
+        eprintln!("skipped: ../shared/data/warc-samples not present");
+        return;
+    };
+    use tamis::config::{PipelineConfig, StageConfig, StageEntry};
+    let config = PipelineConfig {
+        stages: vec![
+            StageEntry::new(StageConfig::Payload(Default::default())),
+            StageEntry::new(StageConfig::Extract(ExtractConfig::default())),
+        ],
+        ..PipelineConfig::default()
+    };
+    let out = tempfile::tempdir().unwrap();
+    let report = crate::common::run_into(&config, &dir, out.path(), 2).unwrap();
+    assert!(report.documents.balanced());
+    let extract = report.stages.iter().find(|s| s.name == "extract").unwrap();
+    eprintln!("{extract:?}");
+    assert!(extract.kept >= 20, "{extract:?}");
+}
