@@ -8,6 +8,7 @@ Murrough-Foley/web-content-extraction-benchmark `evaluate.py` rules).
 
     python3 bench/html_quick_f1.py aeb  DUMP.jsonl /work/shared/data/scrapinghub-aeb
     python3 bench/html_quick_f1.py wcxb DUMP.jsonl UNPACKED/wcxb
+    python3 bench/html_quick_f1.py trafeval DUMP.jsonl UNPACKED/trafilatura-eval
 """
 import json
 import re
@@ -84,5 +85,33 @@ def wcxb(dump, root):
         print(f"WCXB {k:14s} n={len(v):5d} F1={sum(v) / len(v):.3f}")
 
 
+
+
+def trafeval(dump, root):
+    """trafilatura's snippet evaluation (adbar/trafilatura tests/eval_common.py rules)."""
+    import unicodedata
+    data = json.load(open(f"{root}/evaldata.json"))
+    pred = {}
+    for line in open(dump):
+        d = json.loads(line)
+        pred[unicodedata.normalize("NFC", d["file"])] = d["text"]
+    tp = fn = fp = tn = 0
+    norm = lambda s: re.sub(r"\s+", " ", s or "").strip()
+    for url, item in data.items():
+        text = norm(pred.get(unicodedata.normalize("NFC", item["file"]), ""))
+        for s in item.get("with") or []:
+            if norm(s) in text:
+                tp += 1
+            else:
+                fn += 1
+        for s in item.get("without") or []:
+            if norm(s) in text:
+                fp += 1
+            else:
+                tn += 1
+    p, r = tp / (tp + fp), tp / (tp + fn)
+    print(f"trafilatura-eval docs={len(data)} P={p:.3f} R={r:.3f} acc={(tp + tn) / (tp + tn + fp + fn):.3f} F1={2 * tp / (2 * tp + fp + fn):.3f}")
+
+
 if __name__ == "__main__":
-    {"aeb": aeb, "wcxb": wcxb}[sys.argv[1]](sys.argv[2], sys.argv[3])
+    {"aeb": aeb, "wcxb": wcxb, "trafeval": trafeval}[sys.argv[1]](sys.argv[2], sys.argv[3])

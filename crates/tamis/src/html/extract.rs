@@ -730,14 +730,28 @@ fn render(dom: &Dom, s: &Stats, zone: u32, rules: Rules, config: &ExtractConfig,
         cell: false,
         pre: 0,
     };
+    // A heading directly followed by removed content (or ending the text) introduces boilerplate
+    // ("Related articles", "More on this topic"): it goes too. (start, end) of the last heading's output.
+    let mut heading_start = 0;
+    let mut last_heading: Option<(usize, usize)> = None;
     let mut cur = dom.node(zone).first_child;
     while cur != NONE {
         let node = dom.node(cur);
         let mut descend = false;
         if node.tag == tags::TEXT {
             out.text(dom.text_of(cur));
-        } else if !drop_element(dom, s, cur, zone_text, rules, config, m) {
+        } else if drop_element(dom, s, cur, zone_text, rules, config, m) {
+            if let Some((start, end)) = last_heading {
+                if out.s.len() == end && !is_skipped(node.tag) && s.text[cur as usize] > 0 {
+                    out.s.truncate(start);
+                    last_heading = None;
+                }
+            }
+        } else {
             descend = true;
+            if tags::is_heading(node.tag) {
+                heading_start = out.s.len();
+            }
             match node.tag {
                 tags::BR => out.brk(1),
                 tags::HR => out.brk(2),
@@ -764,6 +778,9 @@ fn render(dom: &Dom, s: &Stats, zone: u32, rules: Rules, config: &ExtractConfig,
         loop {
             if entered {
                 let t = dom.tag(at);
+                if tags::is_heading(t) {
+                    last_heading = Some((heading_start, out.s.len()));
+                }
                 if t == tags::PRE {
                     out.pre = out.pre.saturating_sub(1);
                     out.brk(2);
@@ -785,6 +802,11 @@ fn render(dom: &Dom, s: &Stats, zone: u32, rules: Rules, config: &ExtractConfig,
                 cur = NONE;
                 break;
             }
+        }
+    }
+    if let Some((start, end)) = last_heading {
+        if out.s.len() == end {
+            out.s.truncate(start);
         }
     }
     out.s
@@ -918,6 +940,20 @@ mod tests {
         let e = extract(html.as_bytes(), None, None, &config).map(|e| e.text);
         assert_eq!(e.as_deref(), Ok("Text.\n\nNice post!"));
         assert_eq!(text(html), "Text.");
+    }
+
+    #[test]
+    fn headings_of_removed_sections_go_with_them() {
+        let t = text(
+            "<body><h2>Intro</h2><p>Body text.</p><h2>Related articles</h2><div class=related><p>Other story</p></div>\
+             <h3>Trailing heading</h3></body>",
+        );
+        assert_eq!(t, "Intro\n\nBody text.");
+        // A script between a heading and its text does not remove the heading.
+        assert_eq!(
+            text("<body><h2>Kept</h2><script>x()</script><p>Text.</p></body>"),
+            "Kept\n\nText."
+        );
     }
 
     #[test]
