@@ -17,6 +17,7 @@ use serde_json::Value;
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum StageConfig {
     Payload(PayloadConfig),
+    Extract(crate::html::ExtractConfig),
     Length(LengthConfig),
     CleanLines(CleanLinesConfig),
     Language(LanguageConfig),
@@ -44,6 +45,11 @@ pub const STAGES: &[(&str, StageKind, &str)] = &[
         "payload",
         StageKind::Filter,
         "removes raw records that can never become text (images, PDF, binaries) and non-2xx HTTP responses",
+    ),
+    (
+        "extract",
+        StageKind::Transform,
+        "turns HTML payloads (WARC responses, .html files) into main-content text with page metadata; removes non-HTML payloads",
     ),
     (
         "length",
@@ -97,6 +103,7 @@ impl StageConfig {
     pub fn type_name(&self) -> &'static str {
         match self {
             StageConfig::Payload(_) => "payload",
+            StageConfig::Extract(_) => "extract",
             StageConfig::Length(_) => "length",
             StageConfig::CleanLines(_) => "clean_lines",
             StageConfig::Language(_) => "language",
@@ -113,6 +120,7 @@ impl StageConfig {
     pub fn examples() -> Vec<StageConfig> {
         vec![
             StageConfig::Payload(PayloadConfig::example()),
+            StageConfig::Extract(crate::html::ExtractConfig::example()),
             StageConfig::Length(LengthConfig::example()),
             StageConfig::CleanLines(CleanLinesConfig::example()),
             StageConfig::Language(LanguageConfig::example()),

@@ -21,6 +21,7 @@ pub mod document;
 pub mod error;
 pub mod explain;
 pub mod filters;
+pub mod html;
 pub mod insights;
 pub mod pipeline;
 pub mod readers;

@@ -64,6 +64,7 @@ fn ordered(stage: impl OrderedStage + 'static) -> StageImpl {
 fn build_stage(config: &StageConfig, annotate: bool, inputs: &Inputs<'_>) -> Result<StageImpl> {
     Ok(match config {
         StageConfig::Payload(c) => StageImpl::Parallel(Box::new(Payload::new(c.clone()))),
+        StageConfig::Extract(c) => StageImpl::Parallel(Box::new(crate::html::Extract::new(c.clone()))),
         StageConfig::Length(c) => StageImpl::Parallel(Box::new(Length::new(c.clone()))),
         StageConfig::CleanLines(c) => {
             let index = if c.site_lines {

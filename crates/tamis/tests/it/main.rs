@@ -10,6 +10,7 @@
 mod common;
 mod compliance;
 mod furniture;
+mod html;
 mod report;
 mod roundtrip;
 mod runner;

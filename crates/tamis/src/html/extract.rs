@@ -1,0 +1,992 @@
+//! Main-content extraction: HTML bytes → text with block structure + page metadata.
+//!
+//! One parse into the arena ([`super::tree`]), then linear passes, all iterative:
+//! 1. bottom-up subtree statistics (non-space text bytes, link-text bytes, headings);
+//! 2. zone choice: the largest element marked as the article body by class/id/`itemprop`
+//!    (trafilatura's BODY_XPATH and resiliparse's main-content selectors), else the largest
+//!    `<article>` (unless the page is a list of many articles), else `<main>`/`role=main`, else `<body>`;
+//! 3. top-down keep/drop inside the zone with resiliparse-style rules (hidden/ARIA/role, `nav`,
+//!    `aside`, `footer`, boilerplate class/id words: share, related, cookie, comments, ads…) and
+//!    link-density rules, using the precomputed statistics (no rescans);
+//! 4. rendering: a blank line between blocks; headings, list items, table rows (cells joined by
+//!    ` | `) and `<pre>` blocks on their own lines; whitespace collapsed outside `<pre>`.
+//!
+//! If a chosen zone yields less than [`ExtractConfig::min_zone_chars`], the body is used instead.
+
+use super::decode::{self, charset_from_content_type};
+use super::meta::{extract_meta, PageMeta};
+use super::tags::{self, Tag};
+use super::tree::{self, AttrName, Dom, ParseLimits, NONE};
+use aho_corasick::AhoCorasick;
+use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// Options of [`extract`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExtractConfig {
+    /// Pages larger than this many bytes are refused ([`ExtractError::TooLarge`]).
+    pub max_bytes: usize,
+    /// Stop building the tree after this many nodes (the text of the rest is lost; `truncated`).
+    pub max_nodes: usize,
+    /// Time budget per page in milliseconds ([`ExtractError::Timeout`] when exceeded).
+    pub max_millis: u64,
+    /// Keep comment sections.
+    pub include_comments: bool,
+    /// Keep tables.
+    pub include_tables: bool,
+    /// A content zone yielding fewer characters than this falls back to the whole body.
+    pub min_zone_chars: usize,
+}
+
+impl Default for ExtractConfig {
+    fn default() -> Self {
+        ExtractConfig {
+            max_bytes: 8 * 1024 * 1024,
+            max_nodes: 1_000_000,
+            max_millis: 2_000,
+            include_comments: false,
+            include_tables: true,
+            min_zone_chars: 250,
+        }
+    }
+}
+
+/// Why a page could not be extracted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExtractError {
+    #[error("page of {size} bytes is over the {limit}-byte cap")]
+    TooLarge { size: usize, limit: usize },
+    #[error("extraction took over {millis} ms")]
+    Timeout { millis: u64 },
+}
+
+impl ExtractError {
+    /// A short snake_case reason.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            ExtractError::TooLarge { .. } => "too_large",
+            ExtractError::Timeout { .. } => "timeout",
+        }
+    }
+}
+
+/// The result of [`extract`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Extracted {
+    /// Main-content text (may be empty).
+    pub text: String,
+    pub meta: PageMeta,
+    /// Encoding name (`UTF-8`, `windows-1252`, …) and where it came from (`http`, `meta`, …).
+    pub encoding: &'static str,
+    pub encoding_source: &'static str,
+    /// How the content zone was chosen (`article_body`, `paragraphs`, `article`, `main`, `body`, `recall`).
+    pub zone: &'static str,
+    /// The node budget cut the page.
+    pub truncated: bool,
+}
+
+/// Extract the main content and metadata of an HTML page.
+pub fn extract(
+    bytes: &[u8],
+    http_content_type: Option<&str>,
+    url: Option<&str>,
+    config: &ExtractConfig,
+) -> Result<Extracted, ExtractError> {
+    if bytes.len() > config.max_bytes {
+        return Err(ExtractError::TooLarge {
+            size: bytes.len(),
+            limit: config.max_bytes,
+        });
+    }
+    let start = Instant::now();
+    let budget = Duration::from_millis(config.max_millis);
+    let over = |start: Instant| -> Result<(), ExtractError> {
+        if start.elapsed() > budget {
+            return Err(ExtractError::Timeout {
+                millis: config.max_millis,
+            });
+        }
+        Ok(())
+    };
+    let decoded = decode::decode(bytes, http_content_type.and_then(charset_from_content_type), url);
+    let dom = tree::parse(
+        &decoded.text,
+        ParseLimits {
+            max_nodes: config.max_nodes,
+        },
+    );
+    over(start)?;
+    let meta = extract_meta(&dom);
+    let (text, zone) = main_text(&dom, &meta, config);
+    over(start)?;
+    Ok(Extracted {
+        text,
+        meta,
+        encoding: decoded.encoding.name(),
+        encoding_source: decoded.source.as_str(),
+        zone,
+        truncated: dom.truncated,
+    })
+}
+
+/// Elements whose content is never text.
+fn is_skipped(tag: Tag) -> bool {
+    use tags::*;
+    matches!(
+        tag,
+        SCRIPT
+            | STYLE
+            | TEMPLATE
+            | IFRAME
+            | FRAME
+            | FRAMESET
+            | OBJECT
+            | EMBED
+            | APPLET
+            | SVG
+            | MATH
+            | CANVAS
+            | VIDEO
+            | AUDIO
+            | MAP
+            | SELECT
+            | OPTION
+            | OPTGROUP
+            | BUTTON
+            | INPUT
+            | TEXTAREA
+            | DATALIST
+            | HEAD
+            | TITLE
+            | META
+            | LINK
+            | BASE
+            | NOEMBED
+            | NOFRAMES
+            | DIALOG
+            | PARAM
+            | SOURCE
+            | TRACK
+            | IMG
+            | PICTURE
+            | PROGRESS
+            | METER
+            | OUTPUT
+            | KEYGEN
+            | IMAGE
+    )
+}
+
+/// Per-node subtree statistics.
+struct Stats {
+    /// Non-whitespace text bytes.
+    text: Vec<u32>,
+    /// Non-whitespace text bytes inside `<a>`.
+    link: Vec<u32>,
+    /// `h1`–`h3` elements.
+    heads: Vec<u16>,
+    /// Text of direct `<p>` children.
+    ptext: Vec<u32>,
+}
+
+fn stats(dom: &Dom) -> Stats {
+    let n = dom.nodes.len();
+    let mut s = Stats {
+        text: vec![0; n],
+        link: vec![0; n],
+        heads: vec![0; n],
+        ptext: vec![0; n],
+    };
+    for i in (1..n).rev() {
+        let node = dom.node(i as u32);
+        if node.tag == tags::TEXT {
+            s.text[i] = dom
+                .text_of(i as u32)
+                .bytes()
+                .filter(|b| !b.is_ascii_whitespace())
+                .count() as u32;
+        } else if is_skipped(node.tag) {
+            continue;
+        } else if node.tag == tags::A {
+            s.link[i] = s.text[i];
+        } else if matches!(node.tag, tags::H1 | tags::H2 | tags::H3) {
+            s.heads[i] = s.heads[i].saturating_add(1);
+        }
+        let p = node.parent as usize;
+        s.text[p] = s.text[p].saturating_add(s.text[i]);
+        s.link[p] = s.link[p].saturating_add(s.link[i]);
+        s.heads[p] = s.heads[p].saturating_add(s.heads[i]);
+        if node.tag == tags::P {
+            s.ptext[p] = s.ptext[p].saturating_add(s.text[i]);
+        }
+    }
+    s
+}
+
+/// Class/id substrings that mark the article body (a zone candidate; never dropped by class rules).
+const BODY_MARKS: &[&str] = &[
+    "articlebody",
+    "article-body",
+    "article_body",
+    "article__body",
+    "article-content",
+    "article_content",
+    "article__content",
+    "article-text",
+    "articletext",
+    "article_text",
+    "post-content",
+    "postcontent",
+    "post_content",
+    "post-body",
+    "postbody",
+    "post_body",
+    "post-text",
+    "posttext",
+    "post_text",
+    "entry-content",
+    "entrycontent",
+    "entry_content",
+    "entry-body",
+    "story-body",
+    "storybody",
+    "story_body",
+    "story-content",
+    "storycontent",
+    "story-text",
+    "main-content",
+    "maincontent",
+    "main_content",
+    "content-body",
+    "contentbody",
+    "content_body",
+    "single-post",
+    "body-text",
+    "bodytext",
+    "blog-content",
+    "blog-post-content",
+    "page-content",
+    "rich-text",
+    "richtext",
+    "markdown-body",
+    "td-post-content",
+    "article-main",
+];
+
+/// Class/id substrings of boilerplate.
+const DROP_MARKS: &[&str] = &[
+    "footer",
+    "sidebar",
+    "side-bar",
+    "related",
+    "recommend",
+    "trending",
+    "most-read",
+    "mostread",
+    "most-popular",
+    "mostpopular",
+    "popular-post",
+    "read-next",
+    "readnext",
+    "more-stories",
+    "breadcrumb",
+    "navbar",
+    "nav-bar",
+    "navigation",
+    "menu",
+    "share",
+    "sharing",
+    "social",
+    "newsletter",
+    "subscribe",
+    "subscription",
+    "signup",
+    "sign-up",
+    "cookie",
+    "consent",
+    "gdpr",
+    "banner",
+    "advert",
+    "sponsor",
+    "widget",
+    "popup",
+    "modal",
+    "lightbox",
+    "carousel",
+    "outbrain",
+    "taboola",
+    "paywall",
+    "pagination",
+    "pager",
+    "skip-link",
+    "skiplink",
+    "skip-to",
+    "screen-reader",
+    "sr-only",
+    "visually-hidden",
+    "visuallyhidden",
+    "timestamp",
+    "dateline",
+    "toolbar",
+    "masthead",
+    "login",
+    "signin",
+    "sign-in",
+    "site-header",
+    "global-header",
+    "topbar",
+    "top-bar",
+    "copyright",
+    "post-meta",
+    "entry-meta",
+    "article-meta",
+    "postmeta",
+    "print-only",
+    "noprint",
+    "follow-us",
+    "further-reading",
+    "see-also",
+];
+
+/// Class/id substrings of boilerplate on article pages that are content on listings (teaser cards,
+/// ratings, author names): dropped only in strict mode (the zone is an article).
+const STRICT_DROP_MARKS: &[&str] = &[
+    "teaser", "promo", "rating", "byline", "author", "tags", "tag-list", "taglist",
+];
+
+/// Class/id substrings dropped on pages typed as articles (captions, credits, galleries, "read more").
+const ARTICLE_DROP_MARKS: &[&str] = &[
+    "caption",
+    "credit",
+    "gallery",
+    "slideshow",
+    "photo",
+    "image",
+    "video",
+    "dont-miss",
+    "read-more",
+    "readmore",
+    "also-read",
+];
+
+/// Class/id substrings of comment sections.
+const COMMENT_MARKS: &[&str] = &["comment", "disqus", "respond", "replies"];
+
+/// Class/id parts (split at non-alphanumerics) of boilerplate: `top-ad`, `ad_slot`, `main-nav`.
+const DROP_PARTS: &[&str] = &[
+    "ad", "ads", "adv", "adslot", "adunit", "dfp", "nav", "subnav", "topnav", "toc",
+];
+
+/// Whole class names or ids of boilerplate (as parts they are too common: `min-search-height`).
+const DROP_NAMES: &[&str] = &[
+    "hidden",
+    "hide",
+    "d-none",
+    "invisible",
+    "search",
+    "searchbox",
+    "search-form",
+    "searchform",
+    "site-search",
+    "meta",
+    "print",
+    "header",
+    "aside",
+    "promoted",
+    "donate",
+];
+
+struct Matchers {
+    body: AhoCorasick,
+    drop: AhoCorasick,
+    strict_drop: AhoCorasick,
+    article_drop: AhoCorasick,
+    comment: AhoCorasick,
+}
+
+fn matchers() -> Option<&'static Matchers> {
+    static M: OnceLock<Option<Matchers>> = OnceLock::new();
+    M.get_or_init(|| {
+        let build = |p: &[&str]| AhoCorasick::builder().ascii_case_insensitive(true).build(p).ok();
+        Some(Matchers {
+            body: build(BODY_MARKS)?,
+            drop: build(DROP_MARKS)?,
+            strict_drop: build(STRICT_DROP_MARKS)?,
+            article_drop: build(ARTICLE_DROP_MARKS)?,
+            comment: build(COMMENT_MARKS)?,
+        })
+    })
+    .as_ref()
+}
+
+fn has_part(value: &str, list: &[&str]) -> bool {
+    value
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|t| !t.is_empty() && list.iter().any(|w| w.eq_ignore_ascii_case(t)))
+}
+
+fn has_name(value: &str, list: &[&str]) -> bool {
+    value
+        .split_ascii_whitespace()
+        .any(|t| list.iter().any(|w| w.eq_ignore_ascii_case(t)))
+}
+
+fn class_and_id(dom: &Dom, id: u32) -> (Option<&str>, Option<&str>) {
+    (dom.attr(id, AttrName::Class), dom.attr(id, AttrName::Id))
+}
+
+fn is_body_mark(dom: &Dom, id: u32, m: &Matchers) -> bool {
+    if dom
+        .attr(id, AttrName::Itemprop)
+        .is_some_and(|p| p.eq_ignore_ascii_case("articleBody"))
+    {
+        return true;
+    }
+    let (c, i) = class_and_id(dom, id);
+    c.is_some_and(|c| m.body.is_match(c)) || i.is_some_and(|i| m.body.is_match(i))
+}
+
+/// Choose the content zone: (node, how).
+///
+/// On pages typed as articles (JSON-LD / `og:type`) without an article-body mark, the element
+/// with the most direct `<p>` text wins when it holds most of the page's paragraph text.
+fn choose_zone(dom: &Dom, s: &Stats, root: u32, kind: PageKind, m: &Matchers) -> (u32, &'static str) {
+    let total = s.text[root as usize];
+    let mut best_p = (NONE, 0u32);
+    let mut total_p = 0u64;
+    let mut best_body = (NONE, 0u32);
+    let mut best_article = (NONE, 0u32);
+    let mut articles = 0usize;
+    let mut best_main = (NONE, 0u32);
+    let mut it = dom.descendants(root);
+    while let Some(id) = it.next() {
+        let tag = dom.tag(id);
+        if tag == tags::TEXT {
+            continue;
+        }
+        if is_skipped(tag) {
+            it.skip_children(id);
+            continue;
+        }
+        let t = s.text[id as usize];
+        let pt = s.ptext[id as usize];
+        total_p += u64::from(pt);
+        if pt > best_p.1 {
+            best_p = (id, pt);
+        }
+        if matches!(tag, tags::ARTICLE | tags::DIV | tags::SECTION | tags::MAIN | tags::TD)
+            && t > best_body.1
+            && is_body_mark(dom, id, m)
+        {
+            best_body = (id, t);
+        }
+        if tag == tags::ARTICLE {
+            if t >= 200 {
+                articles += 1;
+            }
+            if t > best_article.1 {
+                best_article = (id, t);
+            }
+        }
+        if (tag == tags::MAIN
+            || dom
+                .attr(id, AttrName::Role)
+                .is_some_and(|r| r.eq_ignore_ascii_case("main")))
+            && t > best_main.1
+        {
+            best_main = (id, t);
+        }
+    }
+    let enough = |t: u32| t >= 250 && u64::from(t) * 10 >= u64::from(total);
+    if best_body.0 != NONE && enough(best_body.1) {
+        return (best_body.0, "article_body");
+    }
+    if kind == PageKind::Article
+        && best_p.0 != NONE
+        && u64::from(best_p.1) * 10 >= total_p * 6
+        && enough(s.text[best_p.0 as usize])
+    {
+        return (best_p.0, "paragraphs");
+    }
+    if best_article.0 != NONE && articles < 3 && enough(best_article.1) {
+        return (best_article.0, "article");
+    }
+    if best_main.0 != NONE && enough(best_main.1) {
+        return (best_main.0, "main");
+    }
+    (root, "body")
+}
+
+/// Whether element `id` (not the zone) is boilerplate by itself.
+///
+/// [`Rules::Strict`] (the zone is an article body or `<article>`) applies the article-page rules:
+/// teaser/author/rating classes and tighter link-density limits. [`Rules::Lenient`] (listings,
+/// forums, products) drops only clear link clusters (menus). [`Rules::Recall`] keeps everything but
+/// non-text, hidden, `nav`/`aside`/`footer`/`header` elements.
+fn drop_element(
+    dom: &Dom,
+    s: &Stats,
+    id: u32,
+    zone_text: u32,
+    rules: Rules,
+    config: &ExtractConfig,
+    m: &Matchers,
+) -> bool {
+    let article = rules == Rules::Article;
+    let strict = article || rules == Rules::Strict;
+    use tags::*;
+    let tag = dom.tag(id);
+    if is_skipped(tag) {
+        return true;
+    }
+    let text = s.text[id as usize];
+    if matches!(tag, NAV | ASIDE | FOOTER) {
+        return true;
+    }
+    // An element holding most of the zone's text is not boilerplate.
+    if u64::from(text) * 10 > u64::from(zone_text) * 7 {
+        return false;
+    }
+    if !config.include_tables && matches!(tag, TABLE) {
+        return true;
+    }
+    if dom.attr(id, AttrName::Hidden).is_some()
+        || dom
+            .attr(id, AttrName::AriaHidden)
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+    {
+        return true;
+    }
+    if let Some(style) = dom.attr(id, AttrName::Style) {
+        let compact: String = style
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if compact.contains("display:none") || compact.contains("visibility:hidden") {
+            return true;
+        }
+    }
+    if let Some(role) = dom.attr(id, AttrName::Role) {
+        let r = role.trim().to_ascii_lowercase();
+        if matches!(
+            r.as_str(),
+            "navigation"
+                | "banner"
+                | "contentinfo"
+                | "complementary"
+                | "menu"
+                | "menubar"
+                | "search"
+                | "dialog"
+                | "alert"
+                | "alertdialog"
+                | "toolbar"
+                | "tooltip"
+                | "tablist"
+        ) {
+            return true;
+        }
+    }
+    let link = s.link[id as usize];
+    let ratio = if text == 0 {
+        0.0
+    } else {
+        f64::from(link) / f64::from(text)
+    };
+    match tag {
+        // Parsed as markup (scripting off): kept only when it holds the page (Discourse's crawler view).
+        NOSCRIPT => return u64::from(text) * 2 < u64::from(zone_text),
+        FIGCAPTION => return true,
+        // Article pages: the headline, its header and figures are not body text.
+        H1 | HEADER | FIGURE if article => return true,
+        HEADER => return s.heads[id as usize] == 0 || ratio > 0.5,
+        _ => {}
+    }
+    if rules == Rules::Recall {
+        return false;
+    }
+    let (class, idv) = class_and_id(dom, id);
+    if class.is_some() || idv.is_some() {
+        let any = |ac: &AhoCorasick| class.is_some_and(|c| ac.is_match(c)) || idv.is_some_and(|i| ac.is_match(i));
+        if any(&m.body) {
+            return false;
+        }
+        if any(&m.drop)
+            || (strict && any(&m.strict_drop))
+            || (article && any(&m.article_drop))
+            || (!config.include_comments && any(&m.comment))
+        {
+            return true;
+        }
+        let parts_or_names = |v: &str| has_part(v, DROP_PARTS) || has_name(v, DROP_NAMES);
+        if class.is_some_and(parts_or_names) || idv.is_some_and(parts_or_names) {
+            return true;
+        }
+    }
+    match tag {
+        UL | OL | DL | MENU if strict => ratio > 0.5,
+        DIV | SECTION | TABLE | TD | FORM | ARTICLE | TBODY | TR | CENTER if strict => text < 1500 && ratio > 0.6,
+        UL | OL | DL | MENU | DIV | SECTION | TABLE | TD | FORM | ARTICLE | TBODY | TR | CENTER => {
+            text < 400 && ratio > 0.8
+        }
+        P => text < 300 && ratio > 0.8,
+        _ => false,
+    }
+}
+
+/// How aggressive the keep/drop rules are (see [`drop_element`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rules {
+    /// Strict, plus headline/figure/caption rules (the page says it is an article).
+    Article,
+    Strict,
+    Lenient,
+    Recall,
+}
+
+/// Text output with block structure.
+struct Out {
+    s: String,
+    /// 0 none, 1 line break, 2 blank line.
+    pending: u8,
+    space: bool,
+    cell: bool,
+    pre: u32,
+}
+
+impl Out {
+    fn brk(&mut self, level: u8) {
+        self.pending = self.pending.max(level);
+        self.space = false;
+        self.cell = false;
+    }
+
+    fn prefix(&mut self) {
+        if self.s.is_empty() {
+            self.pending = 0;
+            self.space = false;
+            self.cell = false;
+            return;
+        }
+        match self.pending {
+            2 => self.s.push_str("\n\n"),
+            1 => self.s.push('\n'),
+            _ if self.cell => self.s.push_str(" | "),
+            _ if self.space => self.s.push(' '),
+            _ => {}
+        }
+        self.pending = 0;
+        self.space = false;
+        self.cell = false;
+    }
+
+    fn text(&mut self, t: &str) {
+        if self.pre > 0 {
+            if t.is_empty() {
+                return;
+            }
+            self.prefix();
+            self.s.push_str(&t.replace("\r\n", "\n"));
+            return;
+        }
+        let mut first = true;
+        if t.starts_with(char::is_whitespace) {
+            self.space = true;
+        }
+        for w in t.split_whitespace() {
+            if !first {
+                self.space = true;
+            }
+            first = false;
+            self.prefix();
+            self.s.push_str(w);
+        }
+        if t.ends_with(char::is_whitespace) && !first {
+            self.space = true;
+        }
+    }
+}
+
+/// Break level around a block element.
+fn block_level(tag: Tag) -> u8 {
+    use tags::*;
+    match tag {
+        LI | DT | DD | TR | CAPTION | LEGEND => 1,
+        TD | TH => 0,
+        _ if tags::is(tag, tags::BLOCK) => 2,
+        _ => 0,
+    }
+}
+
+fn render(dom: &Dom, s: &Stats, zone: u32, rules: Rules, config: &ExtractConfig, m: &Matchers) -> String {
+    let zone_text = s.text[zone as usize];
+    let mut out = Out {
+        s: String::new(),
+        pending: 0,
+        space: false,
+        cell: false,
+        pre: 0,
+    };
+    // A heading directly followed by removed content (or ending the text) introduces boilerplate
+    // ("Related articles", "More on this topic"): it goes too. (start, end) of the last heading's output.
+    let mut heading_start = 0;
+    let mut last_heading: Option<(usize, usize)> = None;
+    let mut cur = dom.node(zone).first_child;
+    while cur != NONE {
+        let node = dom.node(cur);
+        let mut descend = false;
+        if node.tag == tags::TEXT {
+            out.text(dom.text_of(cur));
+        } else if drop_element(dom, s, cur, zone_text, rules, config, m) {
+            if let Some((start, end)) = last_heading {
+                if out.s.len() == end && !is_skipped(node.tag) && s.text[cur as usize] > 0 {
+                    out.s.truncate(start);
+                    last_heading = None;
+                }
+            }
+        } else {
+            descend = true;
+            if tags::is_heading(node.tag) {
+                heading_start = out.s.len();
+            }
+            match node.tag {
+                tags::BR => out.brk(1),
+                tags::HR => out.brk(2),
+                tags::TD | tags::TH => out.cell = !out.s.is_empty() && out.pending == 0,
+                tags::PRE => {
+                    out.brk(2);
+                    out.pre += 1;
+                }
+                t => {
+                    let level = block_level(t);
+                    if level > 0 {
+                        out.brk(level);
+                    }
+                }
+            }
+        }
+        if descend && node.first_child != NONE {
+            cur = node.first_child;
+            continue;
+        }
+        // Leave `cur` (if entered) and climb until a next sibling exists.
+        let mut at = cur;
+        let mut entered = descend;
+        loop {
+            if entered {
+                let t = dom.tag(at);
+                if tags::is_heading(t) {
+                    last_heading = Some((heading_start, out.s.len()));
+                }
+                if t == tags::PRE {
+                    out.pre = out.pre.saturating_sub(1);
+                    out.brk(2);
+                } else {
+                    let level = block_level(t);
+                    if level > 0 {
+                        out.brk(level);
+                    }
+                }
+            }
+            let n = dom.node(at);
+            if n.next_sibling != NONE {
+                cur = n.next_sibling;
+                break;
+            }
+            at = n.parent;
+            entered = true;
+            if at == zone || at == NONE {
+                cur = NONE;
+                break;
+            }
+        }
+    }
+    if let Some((start, end)) = last_heading {
+        if out.s.len() == end {
+            out.s.truncate(start);
+        }
+    }
+    out.s
+}
+
+/// Main text of a parsed page and how its zone was chosen.
+/// What the page says it is (JSON-LD `@type`, `og:type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageKind {
+    Article,
+    Forum,
+    Other,
+}
+
+impl PageKind {
+    pub fn of(meta: &PageMeta) -> PageKind {
+        let types = || meta.jsonld_types.iter().map(String::as_str);
+        if types().any(|t| {
+            matches!(
+                t,
+                "DiscussionForumPosting" | "QAPage" | "Question" | "SocialMediaPosting"
+            )
+        }) {
+            return PageKind::Forum;
+        }
+        let og_article = meta
+            .og_type
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case("article"));
+        if og_article || types().any(|t| t.ends_with("Article") || t == "BlogPosting" || t == "Report") {
+            return PageKind::Article;
+        }
+        PageKind::Other
+    }
+}
+
+pub fn main_text(dom: &Dom, meta: &PageMeta, config: &ExtractConfig) -> (String, &'static str) {
+    let kind = PageKind::of(meta);
+    // On forum pages the "comments" are the content.
+    let forum_config;
+    let config = if kind == PageKind::Forum && !config.include_comments {
+        forum_config = ExtractConfig {
+            include_comments: true,
+            ..config.clone()
+        };
+        &forum_config
+    } else {
+        config
+    };
+    let Some(m) = matchers() else {
+        return (String::new(), "none");
+    };
+    let root = if dom.body != NONE {
+        dom.body
+    } else if dom.html != NONE {
+        dom.html
+    } else {
+        0
+    };
+    if dom.nodes.len() <= 1 {
+        return (String::new(), "body");
+    }
+    let s = stats(dom);
+    let (zone, how) = choose_zone(dom, &s, root, kind, m);
+    let rules = if matches!(how, "article_body" | "article" | "paragraphs") {
+        if kind == PageKind::Article {
+            Rules::Article
+        } else {
+            Rules::Strict
+        }
+    } else {
+        Rules::Lenient
+    };
+    let mut text = render(dom, &s, zone, rules, config, m);
+    let mut how = how;
+    let short = |t: &str| t.chars().count() < config.min_zone_chars;
+    if zone != root && short(&text) {
+        let body = render(dom, &s, root, Rules::Lenient, config, m);
+        if body.len() > text.len() {
+            (text, how) = (body, "body");
+        }
+    }
+    if short(&text) {
+        // Last resort, like trafilatura's baseline: everything but non-text, hidden and landmark parts,
+        // taken only when it finds enough text.
+        let all = render(dom, &s, root, Rules::Recall, config, m);
+        if all.len() > text.len() && !short(&all) {
+            (text, how) = (all, "recall");
+        }
+    }
+    (text, how)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(html: &str) -> String {
+        extract(html.as_bytes(), None, None, &ExtractConfig::default())
+            .map(|e| e.text)
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn block_structure() {
+        let t = text(
+            "<body><h1>Title</h1><p>One  two\nthree.</p><ul><li>a</li><li>b <b>c</b></li></ul>\
+             <table><tr><td>x</td><td>y</td></tr><tr><td>z</td></tr></table><pre>l1\n  l2</pre><p>x<br>y</p></body>",
+        );
+        assert_eq!(t, "Title\n\nOne two three.\n\na\nb c\n\nx | y\nz\n\nl1\n  l2\n\nx\ny");
+    }
+
+    #[test]
+    fn drops_boilerplate() {
+        let t = text(
+            "<body><nav><a href=/>Home</a></nav><div class='cookie-banner'>We use cookies</div>\
+             <div id=main><p>Real text here.</p><div class='share-buttons'>Share on X</div>\
+             <div style='display: none'>hidden</div><p hidden>gone</p><aside>side</aside></div>\
+             <div class=comments>a comment</div><footer>(c) 2024</footer><script>var x;</script></body>",
+        );
+        assert_eq!(t, "Real text here.");
+    }
+
+    #[test]
+    fn comments_optional() {
+        let html = "<body><p>Text.</p><div class=comments><p>Nice post!</p></div></body>";
+        let config = ExtractConfig {
+            include_comments: true,
+            ..ExtractConfig::default()
+        };
+        let e = extract(html.as_bytes(), None, None, &config).map(|e| e.text);
+        assert_eq!(e.as_deref(), Ok("Text.\n\nNice post!"));
+        assert_eq!(text(html), "Text.");
+    }
+
+    #[test]
+    fn headings_of_removed_sections_go_with_them() {
+        let t = text(
+            "<body><h2>Intro</h2><p>Body text.</p><h2>Related articles</h2><div class=related><p>Other story</p></div>\
+             <h3>Trailing heading</h3></body>",
+        );
+        assert_eq!(t, "Intro\n\nBody text.");
+        // A script between a heading and its text does not remove the heading.
+        assert_eq!(
+            text("<body><h2>Kept</h2><script>x()</script><p>Text.</p></body>"),
+            "Kept\n\nText."
+        );
+    }
+
+    #[test]
+    fn link_lists_are_dropped() {
+        let t = text("<body><p>Body text that is long enough to matter.</p><ul><li><a href=a>Link one</a></li><li><a href=b>Link two</a></li></ul></body>");
+        assert_eq!(t, "Body text that is long enough to matter.");
+    }
+
+    #[test]
+    fn article_body_zone() {
+        let para = "A sentence of the article. ".repeat(15);
+        let html = format!(
+            "<body><div class=menu-x>Menu</div><p>Teaser outside</p><div itemprop=articleBody><p>{para}</p><p>End.</p></div></body>"
+        );
+        let e = extract(html.as_bytes(), None, None, &ExtractConfig::default());
+        let e = e.as_ref().map(|e| (e.zone, e.text.as_str()));
+        assert_eq!(e, Ok(("article_body", format!("{}\n\nEnd.", para.trim()).as_str())));
+    }
+
+    #[test]
+    fn size_cap_is_its_own_error() {
+        let config = ExtractConfig {
+            max_bytes: 10,
+            ..ExtractConfig::default()
+        };
+        let e = extract(b"<p>more than ten bytes</p>", None, None, &config);
+        assert_eq!(e.map_err(|e| e.reason()), Err("too_large"));
+    }
+
+    #[test]
+    fn empty_and_garbage_inputs() {
+        assert_eq!(text(""), "");
+        assert_eq!(text("\0\0<<<>>>&&&#;"), "<<<>>>&&&#;");
+        assert_eq!(text("just text"), "just text");
+    }
+}
