@@ -238,13 +238,15 @@ impl Default for PipelineConfig {
     }
 }
 
-/// The built-in pipeline used when no config file is given: payload check (WARC), line cleaning,
+/// The built-in pipeline used when no config file is given: payload check (WARC), main-content
+/// extraction of HTML payloads (WARC responses, `.html` files; text documents pass), line cleaning,
 /// language, FineWeb's quality filters with FineWeb-2's per-language settings, PII, exact dedup.
 /// C4's filter is not in it: its 3-word line rule removes titles and list items, and FineWeb-2
 /// dropped it for multilingual data; add `c4_quality` (or `c4_lines` in `clean_lines`) to use it.
 pub fn default_stages() -> Vec<StageEntry> {
     vec![
         StageEntry::new(StageConfig::Payload(PayloadConfig::default())),
+        StageEntry::new(StageConfig::Extract(crate::html::ExtractConfig::default())),
         StageEntry::new(StageConfig::CleanLines(CleanLinesConfig::default())),
         StageEntry::new(StageConfig::Language(LanguageConfig::default())),
         StageEntry::new(StageConfig::GopherRepetition(GopherRepetitionConfig::default())),
