@@ -10,6 +10,7 @@
 mod common;
 mod compliance;
 mod furniture;
+mod minhash;
 mod roundtrip;
 mod runner;
 mod shared_data;
