@@ -254,11 +254,10 @@ def part_speed(args, results):
     keep = np.diff(offsets) > 0
     log(f"speed: {n_docs} docs, {len(hashes)} shingles, {keep.sum()} signed")
     best = {}
+    sets = [hashes[offsets[i]:offsets[i + 1]].tolist() for i in range(n_docs) if offsets[i + 1] > offsets[i]]
     for name, fn in {
         "rensa_flat_hashes": lambda: rensa.RMinHash.digest_matrix_from_flat_token_hashes(hashes, offsets, 112, 1),
-        "rensa_per_doc_update": lambda: [
-            (lambda m: (m.update(hashes[offsets[i]:offsets[i + 1]].tolist()), m.digest()))(rensa.RMinHash(112, 1))
-            for i in range(n_docs) if offsets[i + 1] > offsets[i]],
+        "rensa_hash_sets": lambda: rensa.RMinHash.digest_matrix_from_token_hash_sets(sets, 112, 1),
     }.items():
         times = []
         for _ in range(3):
@@ -411,7 +410,7 @@ def part_memory(args, results):
             if isinstance(s, dict) and "name" in s:
                 sizes[s["name"]] = s
     res = []
-    for n in [1, 2, 4, 8]:
+    for n in [int(x) for x in args.shards.split(",")]:
         if n > len(shards):
             break
         inputs = shards[:n]
@@ -442,7 +441,8 @@ def main():
     ap.add_argument("--shingle-sample", type=int, default=5000)
     ap.add_argument("--recall-docs", type=int, default=4000)
     ap.add_argument("--planted", type=int, default=1800)
-    ap.add_argument("--memory-limit", default="128M")
+    ap.add_argument("--memory-limit", default="64M")
+    ap.add_argument("--shards", default="1,2,4,8", help="memory part: corpus sizes, in shards")
     ap.add_argument("--out", type=Path, default=None, help="write the results JSON here")
     args = ap.parse_args()
     os.environ.setdefault("RAYON_NUM_THREADS", "1")

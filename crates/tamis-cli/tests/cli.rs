@@ -260,10 +260,15 @@ fn explain_shows_each_line_and_each_stage() {
 fn dedup_removes_near_duplicates_and_writes_the_report() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.jsonl");
-    let base: Vec<String> = (0..300).map(|i| format!("w{}", (i * 7919) % 1009)).collect();
+    // Letters only: digits would all normalise to "0".
+    let word = |prefix: char, n: usize| -> String {
+        let letter = |k: usize| char::from(b'a' + (k % 26) as u8);
+        format!("{prefix}{}{}{}", letter(n), letter(n / 26), letter(n / 676))
+    };
+    let base: Vec<String> = (0..300).map(|i| word('w', (i * 7919) % 1009)).collect();
     let mut near = base.clone();
     near[150] = "changed".into();
-    let other: Vec<String> = (0..300).map(|i| format!("v{}", (i * 104729) % 1013)).collect();
+    let other: Vec<String> = (0..300).map(|i| word('v', (i * 104729) % 1013)).collect();
     {
         let mut f = std::fs::File::create(&input).unwrap();
         for (id, words) in [("a", &base), ("b", &other), ("c", &near)] {
