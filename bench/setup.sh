@@ -63,6 +63,14 @@ if [[ "${SKIP_FASTWARC1:-0}" != 1 ]]; then
         'import fastwarc.stream_io as s; assert hasattr(s, "GZipStream"); print("setup: legacy fastwarc ok")'
 fi
 
+# minhash_parity.py / gen_minhash_fixture.py: rensa (signature speed), tokenizers (datatrove's
+# dedup package imports it), xxhash < 3.6 (datatrove 0.10.1 hashes str shingles; xxhash 3.6
+# rejects str with "Strings must be encoded before hashing").
+"$VENV/bin/python" -m pip show --quiet rensa tokenizers orjson >/dev/null 2>&1 ||
+    "$VENV/bin/python" -m pip install --quiet rensa tokenizers orjson
+"$VENV/bin/python" -c 'import xxhash; xxhash.xxh64_intdigest("a")' 2>/dev/null ||
+    "$VENV/bin/python" -m pip install --quiet "xxhash==3.5.0"
+
 # The word tokenizers datatrove assigns to languages spaCy does not cover (ja, zh, vi, th, ko, hi),
 # for bench/fineweb2_parity.py only. Opt in with FINEWEB2_TOKENIZERS=1. datatrove's Korean tokenizer
 # needs kiwipiepy < 0.22 (later versions no longer ship the model it loads).

@@ -77,6 +77,48 @@ enum Command {
         /// The output directory of a run.
         output: PathBuf,
     },
+    /// MinHash LSH near-dedup of existing JSONL/Parquet shards into OUT (kept/, removed/,
+    /// report.json): FineWeb's parameters by default, in bounded memory, same output for any
+    /// thread count.
+    Dedup {
+        /// MinHash settings (TOML: n_grams, unit, bands, rows, seed, language, normalization,
+        /// jaccard_threshold); FineWeb's defaults when absent.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Worker threads for the signature pass (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Memory for the job's buffers and per-document state (e.g. 512M, 2G).
+        #[arg(long, default_value = "2G")]
+        memory_limit: String,
+        /// Output format: jsonl.zst (default), jsonl, parquet.
+        #[arg(long)]
+        format: Option<OutputFormat>,
+        #[arg(long)]
+        input_format: Option<InputFormat>,
+        /// JSONL/Parquet field holding the text.
+        #[arg(long)]
+        text_field: Option<String>,
+        /// Output directory.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Input files or directories.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+    },
+    /// Time MinHash shingling and signatures (one thread) over the inputs' texts and print JSON
+    /// (used by bench/minhash_parity.py to compare with rensa on the same shingle hashes).
+    #[command(hide = true)]
+    MinhashSpeed {
+        /// Best of this many timed repetitions.
+        #[arg(long, default_value_t = 3)]
+        repeat: usize,
+        /// Write the shingle hashes: u64 LE doc count, doc count + 1 offsets, then the hashes.
+        #[arg(long)]
+        dump_shingles: Option<PathBuf>,
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+    },
     /// List every stage with a one-line summary.
     Stages,
     /// Read every document of the inputs with no pipeline and print counts and timings as JSON
@@ -170,6 +212,62 @@ fn real_main() -> Result<i32> {
             eprintln!("wrote {}", html.display());
             Ok(0)
         }
+        Command::Dedup {
+            config,
+            threads,
+            memory_limit,
+            format,
+            input_format,
+            text_field,
+            output,
+            inputs,
+        } => {
+            let minhash = match &config {
+                Some(path) => tamis::dedup::MinhashConfig::from_file(path)?,
+                None => tamis::dedup::MinhashConfig::default(),
+            };
+            let mut input = readers::InputConfig::default();
+            if let Some(f) = input_format {
+                input.format = f;
+            }
+            if let Some(t) = text_field {
+                input.text_field = t;
+            }
+            let mut output_config = tamis::writers::OutputConfig::default();
+            if let Some(f) = format {
+                output_config.format = f;
+            }
+            let options = tamis::dedup::NearDedupOptions {
+                inputs,
+                output: output.clone(),
+                threads: threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)),
+                memory_limit: tamis::dedup::near::parse_size(&memory_limit).map_err(anyhow::Error::msg)?,
+                input,
+                output_config,
+            };
+            let started = Instant::now();
+            let report = tamis::dedup::near_dedup(&minhash, &options)
+                .with_context(|| format!("dedup into {} failed", output.display()))?;
+            let d = report.documents;
+            eprintln!(
+                "documents: in {} = kept {} + removed {} + errors {}; {} clusters, {} candidate pairs, {} spilled runs ({:.1} s)",
+                d.docs_in,
+                d.kept,
+                d.removed,
+                d.errors,
+                report.minhash.clusters,
+                report.minhash.candidate_pairs,
+                report.minhash.spilled_runs,
+                started.elapsed().as_secs_f64()
+            );
+            eprintln!("output: {0}/kept, {0}/removed, {0}/report.json", output.display());
+            Ok(if d.errors > 0 { 1 } else { 0 })
+        }
+        Command::MinhashSpeed {
+            repeat,
+            dump_shingles,
+            inputs,
+        } => minhash_speed(&inputs, repeat, dump_shingles.as_deref()),
         Command::Scan { input_format, inputs } => scan(&inputs, input_format.unwrap_or_default()),
         Command::PiiSpans { datatrove } => pii_spans(datatrove),
         Command::Run {
@@ -360,6 +458,63 @@ fn scan(inputs: &[PathBuf], format: InputFormat) -> Result<i32> {
         })
     );
     Ok(if errors > 0 { 1 } else { 0 })
+}
+
+fn minhash_speed(inputs: &[PathBuf], repeat: usize, dump: Option<&std::path::Path>) -> Result<i32> {
+    let (files, _) = readers::collect_inputs(inputs, InputFormat::Auto)?;
+    let config = readers::InputConfig::default();
+    let mut texts = Vec::new();
+    for file in &files {
+        for doc in readers::open(file, &config, None)?.flatten() {
+            texts.push(doc.text_lossy().into_owned());
+        }
+    }
+    let minhash = tamis::dedup::MinhashConfig::default();
+    let signer = tamis::dedup::Signer::new(minhash.clone()).map_err(anyhow::Error::msg)?;
+    let mut shingles: Vec<Vec<u64>> = Vec::new();
+    let mut shingle_seconds = f64::MAX;
+    for _ in 0..repeat.max(1) {
+        let start = Instant::now();
+        shingles = texts
+            .iter()
+            .map(|t| {
+                let mut out = Vec::new();
+                tamis::dedup::minhash::shingle_hashes(t, &minhash, &mut out);
+                out
+            })
+            .collect();
+        shingle_seconds = shingle_seconds.min(start.elapsed().as_secs_f64());
+    }
+    let mut signature_seconds = f64::MAX;
+    let mut signed = 0;
+    for _ in 0..repeat.max(1) {
+        let start = Instant::now();
+        signed = shingles.iter().filter_map(|s| signer.signature(s)).count();
+        signature_seconds = signature_seconds.min(start.elapsed().as_secs_f64());
+    }
+    if let Some(path) = dump {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+        out.write_all(&(shingles.len() as u64).to_le_bytes())?;
+        let mut offset = 0u64;
+        out.write_all(&offset.to_le_bytes())?;
+        for s in &shingles {
+            offset += s.len() as u64;
+            out.write_all(&offset.to_le_bytes())?;
+        }
+        for h in shingles.iter().flatten() {
+            out.write_all(&h.to_le_bytes())?;
+        }
+        out.flush()?;
+    }
+    println!(
+        "{}",
+        serde_json::json!({
+            "docs": texts.len(), "signed": signed, "text_bytes": texts.iter().map(String::len).sum::<usize>(),
+            "shingles": shingles.iter().map(Vec::len).sum::<usize>(),
+            "shingle_seconds": shingle_seconds, "signature_seconds": signature_seconds,
+        })
+    );
+    Ok(0)
 }
 
 fn pii_spans(datatrove: bool) -> Result<i32> {

@@ -380,3 +380,80 @@ fn report_html_renders_offline_in_headless_chromium() {
     );
     eprintln!("screenshot: {}", shot.display());
 }
+
+#[test]
+fn dedup_removes_near_duplicates_and_writes_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    // Letters only: digits would all normalise to "0".
+    let word = |prefix: char, n: usize| -> String {
+        let letter = |k: usize| char::from(b'a' + (k % 26) as u8);
+        format!("{prefix}{}{}{}", letter(n), letter(n / 26), letter(n / 676))
+    };
+    let base: Vec<String> = (0..300).map(|i| word('w', (i * 7919) % 1009)).collect();
+    let mut near = base.clone();
+    near[150] = "changed".into();
+    let other: Vec<String> = (0..300).map(|i| word('v', (i * 104729) % 1013)).collect();
+    {
+        let mut f = std::fs::File::create(&input).unwrap();
+        for (id, words) in [("a", &base), ("b", &other), ("c", &near)] {
+            writeln!(f, "{}", serde_json::json!({"id": id, "text": words.join(" ")})).unwrap();
+        }
+        writeln!(f, "{{\"id\": \"broken\"").unwrap();
+    }
+    let out = dir.path().join("out");
+    let config = dir.path().join("minhash.toml");
+    std::fs::write(
+        &config,
+        "jaccard_threshold = 0.9\n[normalization]\nnorm_numbers = true\n",
+    )
+    .unwrap();
+    let status = tamis()
+        .args([
+            "dedup",
+            "--threads",
+            "2",
+            "--memory-limit",
+            "64M",
+            "--format",
+            "jsonl",
+            "--config",
+        ])
+        .arg(&config)
+        .arg("-o")
+        .arg(&out)
+        .arg(&input)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1), "the broken record is a record error");
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let d = &report["documents"];
+    assert_eq!(
+        (
+            d["docs_in"].as_u64(),
+            d["kept"].as_u64(),
+            d["removed"].as_u64(),
+            d["errors"].as_u64()
+        ),
+        (Some(4), Some(2), Some(1), Some(1))
+    );
+    assert_eq!(report["removed"]["minhash_dedup.duplicate"], 1);
+    assert_eq!(report["config"]["jaccard_threshold"], 0.9);
+    let removed = std::fs::read_to_string(out.join("removed/part-00000.jsonl")).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(removed.trim()).unwrap();
+    assert_eq!(doc["id"], "c");
+    assert_eq!(doc["metadata"]["minhash_cluster_id"], 0);
+    assert_eq!(doc["metadata"]["minhash_cluster_size"], 2);
+
+    // Unknown config fields are rejected (exit 2, fatal).
+    std::fs::write(&config, "bandz = 3\n").unwrap();
+    let status = tamis()
+        .args(["dedup", "--config"])
+        .arg(&config)
+        .arg("-o")
+        .arg(dir.path().join("out2"))
+        .arg(&input)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(2));
+}

@@ -1,5 +1,10 @@
-//! Deduplication stages.
+//! Deduplication: exact (an ordered stage) and MinHash LSH near-dedup (a multi-pass job).
 
 pub mod exact;
+pub mod lsh;
+pub mod minhash;
+pub mod near;
 
 pub use exact::{ExactDedup, ExactDedupConfig};
+pub use minhash::{MinhashConfig, ShingleUnit, Signer, TextNormConfig};
+pub use near::{near_dedup, NearDedupOptions, NearDedupReport};

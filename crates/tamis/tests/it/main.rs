@@ -11,6 +11,7 @@ mod common;
 mod compliance;
 mod furniture;
 mod html;
+mod minhash;
 mod report;
 mod roundtrip;
 mod runner;

@@ -1,0 +1,282 @@
+//! MinHash near-dedup: signature parity with datatrove, planted near-duplicates, short documents,
+//! thread-count and spill invariance, the Jaccard check.
+
+use crate::common::words;
+use std::io::Write;
+use std::path::Path;
+use tamis::dedup::minhash::{shingle_hashes, simplify_text};
+use tamis::dedup::{near_dedup, MinhashConfig, NearDedupOptions, NearDedupReport, Signer};
+use tamis::writers::{OutputConfig, OutputFormat};
+
+#[test]
+fn signatures_equal_datatrove() {
+    // Produced by datatrove 0.10.1 (MinhashConfig() defaults): bench/gen_minhash_fixture.py.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minhash/datatrove_signatures.json");
+    let fixture: Vec<serde_json::Value> = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let config = MinhashConfig::default();
+    let signer = Signer::new(config.clone()).unwrap();
+    let mut shingles = Vec::new();
+    let mut signed = 0;
+    for entry in &fixture {
+        let text = entry["text"].as_str().unwrap();
+        assert_eq!(
+            simplify_text(text, &config.normalization),
+            entry["simplified"].as_str().unwrap(),
+            "{text}"
+        );
+        shingle_hashes(text, &config, &mut shingles);
+        assert_eq!(shingles.len() as u64, entry["shingles"].as_u64().unwrap(), "{text}");
+        let expected: Option<Vec<u64>> = entry
+            .get("signature")
+            .map(|s| s.as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect());
+        assert_eq!(signer.signature(&shingles), expected, "{text}");
+        signed += usize::from(expected.is_some());
+    }
+    assert!(signed >= 10, "the fixture signs most of its texts");
+}
+
+/// Replace every `step`-th word (from `offset`) of `text` with a new word.
+fn perturb(text: &str, step: usize, offset: usize) -> String {
+    text.split(' ')
+        .enumerate()
+        .map(|(i, w)| {
+            if i % step == offset {
+                format!("x{i}q")
+            } else {
+                w.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// 60 unique 200-word documents; documents 60.. are planted copies: 10 near-duplicates (one word in
+/// 100 changed: 5-gram Jaccard ≈ 0.9, LSH recall ≈ 0.9996 each), 5 exact copies with other case and punctuation, and 6 copies
+/// of a 4-word text (too short to sign). Returns the ids that must be removed.
+fn write_planted(path: &Path) -> Vec<String> {
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let originals: Vec<String> = (0..60).map(|i| words(1000 + i, 200)).collect();
+    let mut line = |id: String, text: &str| {
+        writeln!(f, "{}", serde_json::json!({"id": id, "text": text})).unwrap();
+    };
+    for (i, t) in originals.iter().enumerate() {
+        line(format!("orig{i}"), t);
+    }
+    let mut removed = Vec::new();
+    for i in 0..10 {
+        line(format!("near{i}"), &perturb(&originals[i * 3], 100, i * 7));
+        removed.push(format!("near{i}"));
+    }
+    for i in 0..5 {
+        line(format!("exact{i}"), &format!("{}!!", originals[40 + i].to_uppercase()));
+        removed.push(format!("exact{i}"));
+    }
+    for i in 0..6 {
+        line(format!("short{i}"), "too short a text");
+    }
+    // A near-duplicate of a near-duplicate joins the same cluster (transitivity).
+    line("chain".into(), &perturb(&perturb(&originals[0], 100, 0), 100, 50));
+    removed.push("chain".into());
+    removed.sort();
+    removed
+}
+
+fn options(input: &Path, out: &Path, threads: usize, memory_limit: u64) -> NearDedupOptions {
+    NearDedupOptions {
+        inputs: vec![input.to_path_buf()],
+        output: out.to_path_buf(),
+        threads,
+        memory_limit,
+        input: Default::default(),
+        output_config: OutputConfig {
+            format: OutputFormat::Jsonl,
+            ..Default::default()
+        },
+    }
+}
+
+fn read_jsonl(dir: &Path) -> Vec<serde_json::Value> {
+    let mut entries: Vec<_> = match std::fs::read_dir(dir) {
+        Ok(r) => r.map(|e| e.unwrap().path()).collect(),
+        Err(_) => return Vec::new(),
+    };
+    entries.sort();
+    entries
+        .iter()
+        .flat_map(|p| {
+            std::fs::read_to_string(p)
+                .unwrap()
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+fn ids(docs: &[serde_json::Value]) -> Vec<String> {
+    let mut ids: Vec<String> = docs.iter().map(|d| d["id"].as_str().unwrap().to_string()).collect();
+    ids.sort();
+    ids
+}
+
+fn output_bytes(out: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    for dir in ["kept", "removed"] {
+        let mut entries: Vec<_> = std::fs::read_dir(out.join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        for p in entries {
+            files.push((
+                format!("{dir}/{}", p.file_name().unwrap().to_string_lossy()),
+                std::fs::read(&p).unwrap(),
+            ));
+        }
+    }
+    files
+}
+
+fn run(config: &MinhashConfig, input: &Path, out: &Path, threads: usize, memory_limit: u64) -> NearDedupReport {
+    near_dedup(config, &options(input, out, threads, memory_limit)).unwrap()
+}
+
+#[test]
+fn planted_near_duplicates_are_clustered_and_short_docs_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    let expected_removed = write_planted(&input);
+    let out = dir.path().join("out");
+    let report = run(&MinhashConfig::default(), &input, &out, 2, 256 << 20);
+    let kept = read_jsonl(&out.join("kept"));
+    let removed = read_jsonl(&out.join("removed"));
+    assert_eq!(ids(&removed), expected_removed);
+    assert_eq!(kept.len(), 60 + 6, "every original and every short doc is kept");
+    assert_eq!(report.documents.docs_in, 82);
+    assert_eq!(report.documents.removed, 16);
+    assert_eq!(report.minhash.too_short, 6);
+    assert_eq!(report.minhash.clusters, 15);
+    assert_eq!(report.removed["minhash_dedup.duplicate"], 16);
+    for d in &removed {
+        assert_eq!(d["metadata"]["removed_by"], "minhash_dedup.duplicate");
+    }
+    // Cluster metadata: orig0 + near0 + chain form one cluster whose id is orig0's doc id (0).
+    let by_id = |id: &str| kept.iter().chain(&removed).find(|d| d["id"] == id).unwrap().clone();
+    for id in ["orig0", "near0", "chain"] {
+        let m = &by_id(id)["metadata"];
+        assert_eq!(
+            (m["minhash_cluster_id"].as_i64(), m["minhash_cluster_size"].as_u64()),
+            (Some(0), Some(3)),
+            "{id}"
+        );
+    }
+    let m = &by_id("orig41")["metadata"];
+    assert_eq!(
+        (m["minhash_cluster_id"].as_i64(), m["minhash_cluster_size"].as_u64()),
+        (Some(41), Some(2))
+    );
+    for id in ["orig1", "short3"] {
+        let m = &by_id(id)["metadata"];
+        assert_eq!(
+            (m["minhash_cluster_id"].as_i64(), m["minhash_cluster_size"].as_u64()),
+            (Some(-1), Some(1)),
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn output_is_identical_for_any_thread_count_and_memory_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    {
+        // Enough documents for several batches and, with a small limit, many spilled runs.
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&input).unwrap());
+        for i in 0..3000u64 {
+            let text = if i % 7 == 3 {
+                perturb(&words(i - 3, 120), 60, (i % 60) as usize)
+            } else {
+                words(i, 120)
+            };
+            writeln!(f, "{}", serde_json::json!({"id": format!("d{i}"), "text": text})).unwrap();
+        }
+    }
+    let config = MinhashConfig::default();
+    let reference_out = dir.path().join("t1");
+    let reference = run(&config, &input, &reference_out, 1, 1 << 30);
+    assert_eq!(reference.minhash.spilled_runs, 0);
+    assert!(reference.documents.removed >= 300, "{:?}", reference.documents);
+    let expected = output_bytes(&reference_out);
+    for (threads, limit) in [(2, 1 << 30), (3, 1 << 30), (1, 128 << 10), (3, 128 << 10)] {
+        let out = dir.path().join(format!("t{threads}-{limit}"));
+        let report = run(&config, &input, &out, threads, limit);
+        if limit < 1 << 20 {
+            assert!(
+                report.minhash.spilled_runs > 14,
+                "the small limit spills: {:?}",
+                report.minhash
+            );
+        }
+        assert_eq!(report.minhash.candidate_pairs, reference.minhash.candidate_pairs);
+        assert!(
+            output_bytes(&out) == expected,
+            "threads {threads}, limit {limit}: output differs"
+        );
+        assert!(!out.join(".tamis-minhash-tmp").exists(), "temporary runs are removed");
+    }
+}
+
+#[test]
+fn jaccard_check_rejects_pairs_below_the_threshold() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    write_planted(&input);
+    // At threshold 1.0 only sets equal after normalisation survive: the 5 exact copies.
+    let config = MinhashConfig {
+        jaccard_threshold: Some(1.0),
+        ..MinhashConfig::default()
+    };
+    let out = dir.path().join("out");
+    let report = run(&config, &input, &out, 2, 64 << 20);
+    let removed = ids(&read_jsonl(&out.join("removed")));
+    assert_eq!(removed, (0..5).map(|i| format!("exact{i}")).collect::<Vec<_>>());
+    assert!(report.minhash.jaccard_rejected >= 11, "{:?}", report.minhash);
+    // At 0.7 the planted near-duplicates (Jaccard ≈ 0.8–0.9) pass.
+    let config = MinhashConfig {
+        jaccard_threshold: Some(0.7),
+        ..MinhashConfig::default()
+    };
+    let out = dir.path().join("out2");
+    let report = run(&config, &input, &out, 2, 64 << 20);
+    assert_eq!(report.documents.removed, 16);
+    assert_eq!(report.minhash.jaccard_rejected, 0);
+}
+
+#[test]
+fn character_shingles_dedup_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    let expected = write_planted(&input);
+    let config = MinhashConfig {
+        unit: tamis::dedup::ShingleUnit::Chars,
+        n_grams: 24,
+        bands: 20,
+        rows: 13,
+        ..MinhashConfig::default()
+    };
+    let out = dir.path().join("out");
+    run(&config, &input, &out, 2, 64 << 20);
+    // 20 × 13 has a threshold near 0.79: the planted pairs (character-gram Jaccard ≈ 0.85) are found,
+    // short documents (16 characters < 24) are not signed.
+    assert_eq!(ids(&read_jsonl(&out.join("removed"))), expected);
+}
+
+#[test]
+fn refuses_to_overwrite_a_finished_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    write_planted(&input);
+    let out = dir.path().join("out");
+    run(&MinhashConfig::default(), &input, &out, 1, 64 << 20);
+    assert!(near_dedup(&MinhashConfig::default(), &options(&input, &out, 1, 64 << 20)).is_err());
+}
