@@ -119,24 +119,6 @@ fn ids(docs: &[serde_json::Value]) -> Vec<String> {
     ids
 }
 
-fn output_bytes(out: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files = Vec::new();
-    for dir in ["kept", "removed"] {
-        let mut entries: Vec<_> = std::fs::read_dir(out.join(dir))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        entries.sort();
-        for p in entries {
-            files.push((
-                format!("{dir}/{}", p.file_name().unwrap().to_string_lossy()),
-                std::fs::read(&p).unwrap(),
-            ));
-        }
-    }
-    files
-}
-
 fn run(config: &MinhashConfig, input: &Path, out: &Path, threads: usize, memory_limit: u64) -> NearDedupReport {
     near_dedup(config, &options(input, out, threads, memory_limit)).unwrap()
 }
@@ -206,7 +188,7 @@ fn output_is_identical_for_any_thread_count_and_memory_limit() {
     let reference = run(&config, &input, &reference_out, 1, 1 << 30);
     assert_eq!(reference.minhash.spilled_runs, 0);
     assert!(reference.documents.removed >= 300, "{:?}", reference.documents);
-    let expected = output_bytes(&reference_out);
+    let expected = crate::common::output_files(&reference_out);
     for (threads, limit) in [(2, 1 << 30), (3, 1 << 30), (1, 128 << 10), (3, 128 << 10)] {
         let out = dir.path().join(format!("t{threads}-{limit}"));
         let report = run(&config, &input, &out, threads, limit);
@@ -219,7 +201,7 @@ fn output_is_identical_for_any_thread_count_and_memory_limit() {
         }
         assert_eq!(report.minhash.candidate_pairs, reference.minhash.candidate_pairs);
         assert!(
-            output_bytes(&out) == expected,
+            crate::common::output_files(&out) == expected,
             "threads {threads}, limit {limit}: output differs"
         );
         assert!(!out.join(".tamis-minhash-tmp").exists(), "temporary runs are removed");
