@@ -96,13 +96,16 @@ pub(crate) struct ExplainStage {
 
 /// Build every stage of `config` with its signals recorded, for `tamis explain`.
 pub(crate) fn build_for_explain(config: &PipelineConfig, files: &[InputFile]) -> Result<Vec<ExplainStage>> {
-    let inputs = Inputs {
+    let mut inputs = Inputs {
         config: &config.input,
         files,
+        extract: None,
     };
     let mut out = Vec::new();
     for entry in &config.stages {
-        let stage = match build_stage(&entry.config, true, &inputs)? {
+        let built = build_stage(&entry.config, true, &inputs)?;
+        inputs.after(&entry.config);
+        let stage = match built {
             StageImpl::Parallel(s) => Some(s),
             StageImpl::Ordered(..) => None,
         };
@@ -118,14 +121,32 @@ pub(crate) fn build_for_explain(config: &PipelineConfig, files: &[InputFile]) ->
 struct Inputs<'a> {
     config: &'a crate::readers::InputConfig,
     files: &'a [InputFile],
+    /// The extraction configured before this stage, if any: a pass over the input applies it to
+    /// raw pages (WARC, `.html`) so that it sees the same text as the stage.
+    extract: Option<&'a crate::html::ExtractConfig>,
+}
+
+impl<'a> Inputs<'a> {
+    /// Remember an extraction stage for the stages after it.
+    fn after(&mut self, stage: &'a StageConfig) {
+        if let StageConfig::Extract(c) = stage {
+            self.extract = Some(c);
+        }
+    }
 }
 
 /// Count lines per site over every input document (records that fail to read are counted by the
 /// main pass, not here).
 fn site_line_pass(config: &CleanLinesConfig, inputs: &Inputs<'_>) -> Result<SiteLines> {
     let mut builder = SiteLinesBuilder::new(config.site_min_docs, config.site_max_entries);
+    let extract = inputs.extract.map(|c| crate::html::Extract::new(c.clone()));
     for file in inputs.files {
-        for doc in readers::open(file, inputs.config, None)?.flatten() {
+        for mut doc in readers::open(file, inputs.config, None)?.flatten() {
+            if let Some(x) = &extract {
+                if doc.text().is_none() && !matches!(x.process(&mut doc), Ok(Verdict::Keep)) {
+                    continue;
+                }
+            }
             builder.add(&doc);
         }
     }
@@ -244,6 +265,11 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
     let fingerprint = fingerprint(config, &files);
 
     let mut stages: Vec<BuiltStage> = Vec::new();
+    let mut inputs = Inputs {
+        config: &config.input,
+        files: &files,
+        extract: None,
+    };
     for entry in &config.stages {
         let base = entry.config.type_name();
         let count = stages
@@ -255,14 +281,8 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
         } else {
             format!("{base}_{}", count + 1)
         };
-        let imp = build_stage(
-            &entry.config,
-            entry.annotate || config.report.signals,
-            &Inputs {
-                config: &config.input,
-                files: &files,
-            },
-        )?;
+        let imp = build_stage(&entry.config, entry.annotate || config.report.signals, &inputs)?;
+        inputs.after(&entry.config);
         let specs = match &imp {
             StageImpl::Parallel(s) if config.report.signals => s.signal_specs(),
             _ => Vec::new(),

@@ -266,3 +266,48 @@ fn real_warc_samples_run_through_extract() {
     eprintln!("{extract:?}");
     assert!(extract.kept >= 20, "{extract:?}");
 }
+
+/// The site-line pass of `clean_lines` sees pages as extracted, so a site's disclaimer in WARC
+/// pages is found and removed (before, raw pages gave it no text).
+#[test]
+fn site_frequent_lines_are_found_in_extracted_warc_pages() {
+    use crate::common::*;
+    use tamis::clean::CleanLinesConfig;
+    use tamis::config::{PipelineConfig, StageConfig, StageEntry};
+    let disclaimer =
+        "Die Beispiel Rundschau GmbH haftet nicht für Inhalte verlinkter Seiten, Musterstraße 12, Musterstadt.";
+    let dir = tempfile::tempdir().unwrap();
+    let mut warc = Vec::new();
+    for i in 0..4u64 {
+        let paragraphs: String = (0..4).map(|p| format!("<p>{}.</p>", words(i * 10 + p, 25))).collect();
+        let page = format!(
+            "<html lang=de><head><title>Seite {i}</title></head><body><article><h1>{}</h1>{paragraphs}<p>{disclaimer}</p></article></body></html>",
+            words(i + 100, 4)
+        );
+        let block = http_block(200, "text/html; charset=utf-8", page.as_bytes());
+        let rec = warc_record(
+            "response",
+            &format!("<urn:uuid:{i}>"),
+            &format!("https://rundschau.example/artikel/{i}"),
+            "application/http; msgtype=response",
+            &block,
+        );
+        warc.extend(gzip_member(&rec));
+    }
+    std::fs::write(dir.path().join("site.warc.gz"), warc).unwrap();
+    let config = PipelineConfig {
+        stages: vec![
+            StageEntry::new(StageConfig::Payload(Default::default())),
+            StageEntry::new(StageConfig::Extract(ExtractConfig::default())),
+            StageEntry::new(StageConfig::CleanLines(CleanLinesConfig::default())),
+        ],
+        ..PipelineConfig::default()
+    };
+    let out = tempfile::tempdir().unwrap();
+    let report = run_into(&config, dir.path(), out.path(), 1).unwrap();
+    let clean = report.stages.iter().find(|s| s.name == "clean_lines").unwrap();
+    assert_eq!(clean.lines_removed.get("site_frequent"), Some(&4), "{clean:?}");
+    for doc in read_back(&out.path().join("kept")) {
+        assert!(!doc.text().unwrap().contains("haftet nicht"), "{}", doc.text().unwrap());
+    }
+}
