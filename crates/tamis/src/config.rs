@@ -338,6 +338,7 @@ mod tests {
             types,
             [
                 "payload",
+                "extract",
                 "clean_lines",
                 "language",
                 "gopher_repetition",
