@@ -83,31 +83,22 @@ pub struct BatchInsights {
 const SITE_LINE_CHARS: usize = 200;
 
 impl BatchInsights {
-    /// Take a sample of a document removed for `reason`, unless this batch has enough of them.
-    pub fn offer_sample(&mut self, reason: &str, doc: &Document, config: &ReportConfig) {
+    /// A document removed on the worker for `reason`: its language, and a sample unless this batch
+    /// has enough of them.
+    pub fn count_removed(&mut self, reason: &str, doc: &Document, config: &ReportConfig) {
+        *self.removed_languages.entry(language_of(doc)).or_default() += 1;
         if self.samples.iter().filter(|(r, _)| r == reason).count() < config.samples {
             self.samples
                 .push((reason.to_string(), make_sample(doc, config.sample_chars)));
         }
     }
 
-    /// Count the lines removed from `doc` by the stage that just ran (`removed_lines[from..]`).
-    pub fn count_removed_lines(&mut self, doc: &Document, from: usize) {
-        let Some(Value::Array(list)) = doc.metadata.get("removed_lines") else {
-            return;
-        };
-        if from >= list.len() {
-            return;
-        }
-        let site = crate::clean::site_lines::site_name(doc);
-        for entry in &list[from..] {
-            if let Some(line) = entry.get("line").and_then(Value::as_str) {
-                *self
-                    .site_lines
-                    .entry((site.clone(), cut(line, SITE_LINE_CHARS)))
-                    .or_default() += 1;
-            }
-        }
+    /// A line a stage removed from a document of `site`.
+    pub fn count_line(&mut self, site: &str, line: &str) {
+        *self
+            .site_lines
+            .entry((site.to_string(), cut(line, SITE_LINE_CHARS)))
+            .or_default() += 1;
     }
 }
 
@@ -143,6 +134,11 @@ pub fn language_of(doc: &Document) -> String {
 
 impl Insights {
     pub fn merge_batch(&mut self, batch: BatchInsights, config: &ReportConfig) {
+        for (reason, sample) in batch.samples {
+            if self.wants_sample(&reason, config) {
+                self.samples.entry(reason).or_default().push(sample);
+            }
+        }
         for (lang, n) in batch.removed_languages {
             self.languages.entry(lang).or_default().docs += n;
         }

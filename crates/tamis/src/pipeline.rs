@@ -38,17 +38,22 @@ enum StageImpl {
 }
 
 struct BuiltStage {
+    info: StageInfo,
+    imp: StageImpl,
+}
+
+/// What `apply` needs to know of a stage besides running it (apart from `imp`, so that an ordered
+/// stage can be borrowed mutably while it is applied).
+struct StageInfo {
     name: String,
     annotate: bool,
-    imp: StageImpl,
     /// Where the stage writes its signals (`metadata.signals.<key>`): its type name.
     signal_key: &'static str,
     /// Signals counted into histograms (empty when the report's histograms are off).
     specs: Vec<SignalSpec>,
 }
 
-/// What every call of `apply` needs besides the stage: the token encodings and, for the report,
-/// where to count removed lines.
+/// A document's token counts as it goes through the stages, and the encodings to count.
 struct Meter<'a> {
     encodings: &'a [Encoding],
     tally: Tally,
@@ -274,7 +279,7 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
         let base = entry.config.type_name();
         let count = stages
             .iter()
-            .filter(|s| s.name == base || s.name.starts_with(&format!("{base}_")))
+            .filter(|s| s.info.name == base || s.info.name.starts_with(&format!("{base}_")))
             .count();
         let name = if count == 0 {
             base.to_string()
@@ -288,11 +293,13 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
             _ => Vec::new(),
         };
         stages.push(BuiltStage {
-            name,
-            annotate: entry.annotate,
+            info: StageInfo {
+                name,
+                annotate: entry.annotate,
+                signal_key: entry.config.type_name(),
+                specs,
+            },
             imp,
-            signal_key: entry.config.type_name(),
-            specs,
         });
     }
     // Stages up to the first ordered one run on the workers; from there on, on the sequencer.
@@ -317,8 +324,8 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
             position: Position::default(),
             complete: false,
             stages: std::iter::once("read".to_string())
-                .chain(parallel.iter().map(|s| s.name.clone()))
-                .chain(sequential.iter().map(|s| s.name.clone()))
+                .chain(parallel.iter().map(|s| s.info.name.clone()))
+                .chain(sequential.iter().map(|s| s.info.name.clone()))
                 .map(StageStats::new)
                 .collect(),
             totals: Totals::default(),
@@ -603,18 +610,14 @@ fn run_worker_stages(
     };
     for (i, stage) in stages.iter().enumerate() {
         let StageImpl::Parallel(s) = &stage.imp else { continue };
-        match apply(stage, &mut stats[i + 1], &mut doc, &mut meter, insights, |d| {
+        match apply(&stage.info, &mut stats[i + 1], &mut doc, &mut meter, insights, |d| {
             s.process(d)
         }) {
             Ok(None) => {}
             Ok(Some(reason)) => {
-                let by = format!("{}.{reason}", stage.name);
+                let by = format!("{}.{reason}", stage.info.name);
                 meter.stamp(&mut doc);
-                *insights
-                    .removed_languages
-                    .entry(crate::insights::language_of(&doc))
-                    .or_default() += 1;
-                insights.offer_sample(&by, &doc, &prep.report);
+                insights.count_removed(&by, &doc, &prep.report);
                 let bytes = doc.byte_len() as u64;
                 let record = if prep.lines {
                     Record::Line(writers::jsonl_line(&doc, Some(&by)))
@@ -642,9 +645,7 @@ impl Meter<'_> {
     /// Add the document's token counts to `into` (counting again only if its text changed).
     fn add_to(&mut self, doc: &Document, into: &mut BTreeMap<String, u64>) {
         if let Some(counts) = self.tally.current(doc.text(), self.encodings) {
-            for (e, c) in self.encodings.iter().zip(counts) {
-                *into.entry(e.name().to_string()).or_default() += c;
-            }
+            add_counts(self.encodings, counts, into);
         }
     }
 
@@ -655,34 +656,18 @@ impl Meter<'_> {
             doc.metadata.insert("tokens".into(), serde_json::Value::Object(map));
         }
     }
+}
 
-    /// The current counts by encoding name.
-    fn tally_map(&mut self, doc: &Document) -> Vec<(String, u64)> {
-        let encodings = self.encodings;
-        match self.tally.current(doc.text(), encodings) {
-            Some(counts) => encodings
-                .iter()
-                .map(|e| e.name().to_string())
-                .zip(counts.iter().copied())
-                .collect(),
-            None => Vec::new(),
-        }
-    }
-
-    /// Count of the first encoding, for the language table.
-    fn first(&mut self, doc: &Document) -> Option<u64> {
-        self.tally
-            .current(doc.text(), self.encodings)
-            .and_then(|c| c.first().copied())
+/// `into[encoding name] += count`, per encoding.
+fn add_counts(encodings: &[Encoding], counts: &[u64], into: &mut BTreeMap<String, u64>) {
+    for (e, c) in encodings.iter().zip(counts) {
+        *into.entry(e.name().to_string()).or_default() += c;
     }
 }
 
 /// Put the stage's signals of this document into its histograms; outside annotate mode, take them
 /// out of the metadata again (they were computed for the report only).
-fn harvest_signals(stage: &BuiltStage, stats: &mut StageStats, doc: &mut Document) {
-    if stage.specs.is_empty() {
-        return;
-    }
+fn harvest_signals(stage: &StageInfo, stats: &mut StageStats, doc: &mut Document) {
     for spec in &stage.specs {
         let value = if spec.metadata_key {
             doc.metadata.get(spec.name)
@@ -712,7 +697,7 @@ fn harvest_signals(stage: &BuiltStage, stats: &mut StageStats, doc: &mut Documen
 
 /// Run one stage on one document, counting; Ok(Some(reason)) = drop, Ok(None) = continue.
 fn apply(
-    stage: &BuiltStage,
+    stage: &StageInfo,
     stats: &mut StageStats,
     doc: &mut Document,
     meter: &mut Meter<'_>,
@@ -728,9 +713,13 @@ fn apply(
     let verdict = f(doc);
     stats.seconds += t.elapsed().as_secs_f64();
     harvest_signals(stage, stats, doc);
-    insights.count_removed_lines(doc, lines_before);
-    if let Some(serde_json::Value::Array(list)) = doc.metadata.get("removed_lines") {
-        for entry in &list[lines_before.min(list.len())..] {
+    let added = match doc.metadata.get("removed_lines") {
+        Some(serde_json::Value::Array(list)) => &list[lines_before.min(list.len())..],
+        _ => &[],
+    };
+    if !added.is_empty() {
+        let site = crate::clean::site_lines::site_name(doc);
+        for entry in added {
             let reason = entry
                 .get("reason")
                 .and_then(serde_json::Value::as_str)
@@ -738,6 +727,9 @@ fn apply(
             // Stored as `stage.reason`; the stats are already per stage.
             let reason = reason.split_once('.').map_or(reason, |(_, r)| r);
             *stats.lines_removed.entry(reason.to_string()).or_default() += 1;
+            if let Some(line) = entry.get("line").and_then(serde_json::Value::as_str) {
+                insights.count_line(&site, line);
+            }
         }
     }
     match verdict {
@@ -841,14 +833,7 @@ impl Sequencer<'_> {
         for (i, s) in done.stats.iter().enumerate() {
             self.ckpt.stages[i].merge(s);
         }
-        let report = &self.config.report;
-        let mut batch = done.insights;
-        for (reason, sample) in std::mem::take(&mut batch.samples) {
-            if self.ckpt.insights.wants_sample(&reason, report) {
-                self.ckpt.insights.samples.entry(reason).or_default().push(sample);
-            }
-        }
-        self.ckpt.insights.merge_batch(batch, report);
+        self.ckpt.insights.merge_batch(done.insights, &self.config.report);
         let n = done.outcomes.len() as u64;
         for outcome in done.outcomes {
             self.ckpt.totals.docs_in += 1;
@@ -905,28 +890,25 @@ impl Sequencer<'_> {
         };
         for (j, stage) in self.sequential.iter_mut().enumerate() {
             let stats = &mut self.ckpt.stages[base + j];
-            let result = if let StageImpl::Ordered(s, keyer) = &mut stage.imp {
-                let key = match keys.get(j) {
-                    Some(k) => *k,
-                    None => keyer(&doc),
-                };
-                let t = Instant::now();
-                let verdict = s.decide(key);
-                let decided = t.elapsed().as_secs_f64();
-                let r = apply(stage, stats, &mut doc, &mut meter, &mut self.scratch, |_| verdict);
-                stats.seconds += decided;
-                r
-            } else if let StageImpl::Parallel(s) = &stage.imp {
-                // This stage may rewrite the document: a line made on the worker is stale.
-                line = None;
-                apply(stage, stats, &mut doc, &mut meter, &mut self.scratch, |d| s.process(d))
-            } else {
-                Ok(None)
+            let info = &stage.info;
+            let result = match &mut stage.imp {
+                StageImpl::Ordered(s, keyer) => {
+                    let key = match keys.get(j) {
+                        Some(k) => *k,
+                        None => keyer(&doc),
+                    };
+                    apply(info, stats, &mut doc, &mut meter, &mut self.scratch, |_| s.decide(key))
+                }
+                StageImpl::Parallel(s) => {
+                    // This stage may rewrite the document: a line made on the worker is stale.
+                    line = None;
+                    apply(info, stats, &mut doc, &mut meter, &mut self.scratch, |d| s.process(d))
+                }
             };
             match result {
                 Ok(None) => {}
                 Ok(Some(reason)) => {
-                    let by = format!("{}.{reason}", stage.name);
+                    let by = format!("{}.{reason}", info.name);
                     if line.is_none() {
                         meter.stamp(&mut doc);
                     }
@@ -941,12 +923,12 @@ impl Sequencer<'_> {
                 }
                 Err(e) => {
                     let loc = doc.source.location();
-                    let name = stage.name.clone();
+                    let name = info.name.clone();
                     self.record_error(&name, &loc, e.kind, &e.message);
                     return Ok(());
                 }
             }
-            if stage.annotate && doc.metadata.contains_key("flagged_by") {
+            if info.annotate && doc.metadata.contains_key("flagged_by") {
                 // Annotate mode may have changed the metadata after the worker serialized it.
                 line = None;
             }
@@ -956,10 +938,11 @@ impl Sequencer<'_> {
         if line.is_none() {
             meter.stamp(&mut doc);
         }
-        let first = meter.first(&doc);
-        for (name, n) in meter.tally_map(&doc) {
-            *self.ckpt.output.tokens.entry(name).or_default() += n;
+        let counts = meter.tally.current(doc.text(), meter.encodings);
+        if let Some(counts) = counts {
+            add_counts(meter.encodings, counts, &mut self.ckpt.output.tokens);
         }
+        let first = counts.and_then(|c| c.first().copied());
         self.ckpt.insights.count_document(&doc, true, first);
         self.ckpt.insights.offer_line_samples(&doc, &self.config.report);
         let len = doc.byte_len() as u64;

@@ -53,6 +53,12 @@ pub fn warc_record(kind: &str, id: &str, uri: &str, content_type: &str, block: &
     r
 }
 
+/// A WARC `response` record of an HTTP 200 response with this body.
+pub fn response_record(id: &str, uri: &str, content_type: &str, body: &[u8]) -> Vec<u8> {
+    let block = http_block(200, content_type, body);
+    warc_record("response", id, uri, "application/http; msgtype=response", &block)
+}
+
 /// An HTTP response block.
 pub fn http_block(status: u16, content_type: &str, body: &[u8]) -> Vec<u8> {
     let mut b = format!(

@@ -210,14 +210,7 @@ fn warc_with_html_and_binary_payloads_runs_through_extract() {
     .into_iter()
     .enumerate()
     {
-        let block = http_block(200, ct, body);
-        let rec = warc_record(
-            "response",
-            &format!("<urn:uuid:{i}>"),
-            &format!("http://example.org/{i}"),
-            "application/http; msgtype=response",
-            &block,
-        );
+        let rec = response_record(&format!("<urn:uuid:{i}>"), &format!("http://example.org/{i}"), ct, body);
         warc.extend(gzip_member(&rec));
     }
     std::fs::write(dir.path().join("pages.warc.gz"), warc).unwrap();
@@ -284,13 +277,11 @@ fn site_frequent_lines_are_found_in_extracted_warc_pages() {
             "<html lang=de><head><title>Seite {i}</title></head><body><article><h1>{}</h1>{paragraphs}<p>{disclaimer}</p></article></body></html>",
             words(i + 100, 4)
         );
-        let block = http_block(200, "text/html; charset=utf-8", page.as_bytes());
-        let rec = warc_record(
-            "response",
+        let rec = response_record(
             &format!("<urn:uuid:{i}>"),
             &format!("https://rundschau.example/artikel/{i}"),
-            "application/http; msgtype=response",
-            &block,
+            "text/html; charset=utf-8",
+            page.as_bytes(),
         );
         warc.extend(gzip_member(&rec));
     }

@@ -212,3 +212,26 @@ fn tokens_and_report_can_be_turned_off() {
     assert!(kept_docs(&out).iter().all(|d| !d.metadata.contains_key("tokens")));
     assert!(!out.join("report.html").exists());
 }
+
+/// Stages are built with their signals on for the report; outside annotate mode none of them may
+/// reach the output, also for a stage without histograms (C4).
+#[test]
+fn signals_stay_out_of_the_output_outside_annotate_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    write_site_corpus(&input, 30);
+    let mut config = text_pipeline();
+    config
+        .stages
+        .insert(2, StageEntry::new(StageConfig::C4Quality(Default::default())));
+    let out = dir.path().join("out");
+    run_into(&config, &input, &out, 1).unwrap();
+    let docs: Vec<_> = kept_docs(&out)
+        .into_iter()
+        .chain(read_back(&out.join("removed")))
+        .collect();
+    assert!(!docs.is_empty());
+    for d in docs {
+        assert!(!d.metadata.contains_key("signals"), "{:?}", d.metadata);
+    }
+}

@@ -17,14 +17,12 @@ fn corpus() -> (Vec<u8>, Vec<u64>) {
     );
     for i in 0..5 {
         let html = format!("<html><body><p>page {i} caf\u{e9}</p></body></html>");
-        let block = http_block(200, "text/html; charset=UTF-8", html.as_bytes());
         push(
-            warc_record(
-                "response",
+            response_record(
                 &format!("r{i}"),
                 &format!("https://example.org/{i}"),
-                "application/http; msgtype=response",
-                &block,
+                "text/html; charset=UTF-8",
+                html.as_bytes(),
             ),
             &mut bytes,
         );
