@@ -195,7 +195,6 @@ fn aeb_pages_extract_to_nonempty_text() {
 #[test]
 fn warc_with_html_and_binary_payloads_runs_through_extract() {
     use crate::common::*;
-    use tamis::config::{PipelineConfig, StageConfig, StageEntry};
     let dir = tempfile::tempdir().unwrap();
     let page = b"<html lang=en><head><title>Hello</title></head><body><nav>Home | About</nav>\
         <article><p>This is the article text of a real page.</p></article><footer>(c)</footer></body></html>";
@@ -214,13 +213,7 @@ fn warc_with_html_and_binary_payloads_runs_through_extract() {
         warc.extend(gzip_member(&rec));
     }
     std::fs::write(dir.path().join("pages.warc.gz"), warc).unwrap();
-    let config = PipelineConfig {
-        stages: vec![
-            StageEntry::new(StageConfig::Payload(Default::default())),
-            StageEntry::new(StageConfig::Extract(ExtractConfig::default())),
-        ],
-        ..PipelineConfig::default()
-    };
+    let config = extraction_pipeline();
     let out = tempfile::tempdir().unwrap();
     let report = run_into(&config, dir.path(), out.path(), 1).unwrap();
     assert!(report.documents.balanced());
@@ -244,14 +237,7 @@ fn real_warc_samples_run_through_extract() {
         eprintln!("skipped: ../shared/data/warc-samples not present");
         return;
     };
-    use tamis::config::{PipelineConfig, StageConfig, StageEntry};
-    let config = PipelineConfig {
-        stages: vec![
-            StageEntry::new(StageConfig::Payload(Default::default())),
-            StageEntry::new(StageConfig::Extract(ExtractConfig::default())),
-        ],
-        ..PipelineConfig::default()
-    };
+    let config = extraction_pipeline();
     let out = tempfile::tempdir().unwrap();
     let report = crate::common::run_into(&config, &dir, out.path(), 2).unwrap();
     assert!(report.documents.balanced());
@@ -266,7 +252,7 @@ fn real_warc_samples_run_through_extract() {
 fn site_frequent_lines_are_found_in_extracted_warc_pages() {
     use crate::common::*;
     use tamis::clean::CleanLinesConfig;
-    use tamis::config::{PipelineConfig, StageConfig, StageEntry};
+    use tamis::config::{StageConfig, StageEntry};
     let disclaimer =
         "Die Beispiel Rundschau GmbH haftet nicht für Inhalte verlinkter Seiten, Musterstraße 12, Musterstadt.";
     let dir = tempfile::tempdir().unwrap();
@@ -286,19 +272,27 @@ fn site_frequent_lines_are_found_in_extracted_warc_pages() {
         warc.extend(gzip_member(&rec));
     }
     std::fs::write(dir.path().join("site.warc.gz"), warc).unwrap();
-    let config = PipelineConfig {
-        stages: vec![
-            StageEntry::new(StageConfig::Payload(Default::default())),
-            StageEntry::new(StageConfig::Extract(ExtractConfig::default())),
-            StageEntry::new(StageConfig::CleanLines(CleanLinesConfig::default())),
-        ],
-        ..PipelineConfig::default()
-    };
+    let mut config = extraction_pipeline();
+    config
+        .stages
+        .push(StageEntry::new(StageConfig::CleanLines(CleanLinesConfig::default())));
     let out = tempfile::tempdir().unwrap();
     let report = run_into(&config, dir.path(), out.path(), 1).unwrap();
     let clean = report.stages.iter().find(|s| s.name == "clean_lines").unwrap();
     assert_eq!(clean.lines_removed.get("site_frequent"), Some(&4), "{clean:?}");
     for doc in read_back(&out.path().join("kept")) {
         assert!(!doc.text().unwrap().contains("haftet nicht"), "{}", doc.text().unwrap());
+    }
+}
+
+/// WARC payload check, then extraction.
+fn extraction_pipeline() -> tamis::PipelineConfig {
+    use tamis::config::{StageConfig, StageEntry};
+    tamis::PipelineConfig {
+        stages: vec![
+            StageEntry::new(StageConfig::Payload(Default::default())),
+            StageEntry::new(StageConfig::Extract(ExtractConfig::default())),
+        ],
+        ..Default::default()
     }
 }
