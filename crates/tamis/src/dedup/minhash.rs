@@ -18,6 +18,7 @@
 //! Documents with fewer than `n_grams` units have no shingles, hence no signature, and are never
 //! deduplicated (as in datatrove).
 
+use super::kernel::{self, Kernel};
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
@@ -456,6 +457,9 @@ impl Permutations {
 pub struct Signer {
     config: MinhashConfig,
     perms: Permutations,
+    /// `perms` padded to a multiple of [`kernel::LANES`] (the padding's minima are dropped).
+    padded: Permutations,
+    kernel: Kernel,
 }
 
 /// `x mod (2^61 − 1)` for any u64, branch-free.
@@ -469,7 +473,26 @@ impl Signer {
     pub fn new(config: MinhashConfig) -> Result<Self, String> {
         config.validate()?;
         let perms = Permutations::new(config.seed, config.num_hashes());
-        Ok(Signer { config, perms })
+        Ok(Self::with_permutations(config, perms))
+    }
+
+    fn with_permutations(config: MinhashConfig, perms: Permutations) -> Self {
+        let n = perms.a.len().div_ceil(kernel::LANES) * kernel::LANES;
+        let pad = |v: &[u64], fill: u64| {
+            let mut v = v.to_vec();
+            v.resize(n, fill);
+            v
+        };
+        let padded = Permutations {
+            a: pad(&perms.a, 1),
+            b: pad(&perms.b, 0),
+        };
+        Signer {
+            config,
+            perms,
+            padded,
+            kernel: Kernel::detect(),
+        }
     }
 
     pub fn config(&self) -> &MinhashConfig {
@@ -482,24 +505,14 @@ impl Signer {
         if shingles.is_empty() {
             return None;
         }
-        let (a, b) = (&self.perms.a[..], &self.perms.b[..]);
-        let mut mins = vec![u64::MAX; a.len()];
-        // Hot loop: `y = (x & p) + (x >> 61)` is `x mod p` except when `y >= p` (then `y - p`).
-        // That happens with probability ~8/2^61 per value, so the loop takes the min of `y`
-        // unreduced and only ORs a flag whose top bit is set iff some `y >= p`; the rare flagged
-        // document is redone exactly. This saves the reduction's compare-and-select per value.
-        const TOP: u64 = (1 << 63) - MERSENNE_61;
-        let mut flag = 0u64;
-        for &h in shingles {
-            for ((m, &a), &b) in mins.iter_mut().zip(a).zip(b) {
-                let x = h.wrapping_mul(a).wrapping_add(b);
-                let y = (x & MERSENNE_61) + (x >> 61);
-                flag |= y.wrapping_add(TOP);
-                *m = (*m).min(y);
-            }
-        }
+        let mut mins = vec![0; self.padded.a.len()];
+        let flag = self
+            .kernel
+            .unreduced_mins(shingles, &self.padded.a, &self.padded.b, &mut mins);
+        mins.truncate(self.perms.a.len());
+        // Some value reached p unreduced (probability ~2^-55 per shingle): redo exactly.
         if flag >> 63 != 0 {
-            for ((m, &a), &b) in mins.iter_mut().zip(a).zip(b) {
+            for ((m, &a), &b) in mins.iter_mut().zip(&self.perms.a).zip(&self.perms.b) {
                 *m = shingles
                     .iter()
                     .map(|&h| mod_mersenne(h.wrapping_mul(a).wrapping_add(b)))
@@ -573,28 +586,28 @@ mod tests {
     #[test]
     fn rare_unreduced_values_are_reduced() {
         // h·a + b = 10 + (p − 10) = p: unreduced it is p, its remainder 0 (the lane's minimum).
-        let signer = Signer {
-            config: MinhashConfig {
+        let signer = Signer::with_permutations(
+            MinhashConfig {
                 bands: 1,
                 rows: 2,
                 ..MinhashConfig::default()
             },
-            perms: Permutations {
+            Permutations {
                 a: vec![1, 1],
                 b: vec![MERSENNE_61 - 10, 0],
             },
-        };
+        );
         let sig = signer.signature(&[10, 20]).unwrap();
         assert_eq!(sig, vec![0, 10]);
         for (h, a, b) in [(u64::MAX, u64::MAX, u64::MAX), (MERSENNE_61, 1, 0), (12345, 999, 7)] {
-            let s = Signer {
-                config: MinhashConfig {
+            let s = Signer::with_permutations(
+                MinhashConfig {
                     bands: 1,
                     rows: 1,
                     ..MinhashConfig::default()
                 },
-                perms: Permutations { a: vec![a], b: vec![b] },
-            };
+                Permutations { a: vec![a], b: vec![b] },
+            );
             assert_eq!(
                 s.signature(&[h]).unwrap(),
                 vec![h.wrapping_mul(a).wrapping_add(b) % MERSENNE_61]

@@ -1,6 +1,7 @@
 //! Deduplication: exact (an ordered stage) and MinHash LSH near-dedup (a multi-pass job).
 
 pub mod exact;
+mod kernel;
 pub mod lsh;
 pub mod minhash;
 pub mod near;

@@ -3,8 +3,8 @@
 //! Common Crawl WARC members are one record each (typically tens to hundreds of KB), small enough to
 //! hold whole; for such buffers libdeflate inflates markedly faster than streaming zlib. Its safe Rust
 //! wrapper (`libdeflater`) does not expose the `_ex` call that reports how many input bytes the member
-//! used, which we need to find the gzip trailer, so this module calls libdeflate-sys directly. It is
-//! the only `unsafe` in the crate: two FFI calls on valid slices, and the allocation it frees.
+//! used, which we need to find the gzip trailer, so this module calls libdeflate-sys directly. One of
+//! two modules with `unsafe` (the other is `dedup/kernel.rs`): two FFI calls on valid slices, and the allocation it frees.
 #![allow(unsafe_code)]
 
 use libdeflate_sys as sys;
