@@ -84,13 +84,16 @@ def cpu_self():
     return r.ru_utime + r.ru_stime
 
 
-def run_tamis(tamis: str, inputs, out: Path, threads=1, memory="2G", config: Path | None = None, fmt="jsonl"):
+def run_tamis(tamis: str, inputs, out: Path, threads=1, memory="2G", config: Path | None = None, fmt="jsonl",
+              index: Path | None = None):
     if out.exists():
         shutil.rmtree(out)
     cmd = ["/usr/bin/time", "-f", "%M %e %U %S", tamis, "dedup", "--threads", str(threads), "--memory-limit", memory,
            "--format", fmt, "-o", str(out)] + [str(i) for i in inputs]
     if config:
         cmd += ["--config", str(config)]
+    if index:
+        cmd += ["--index", str(index)]
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode not in (0, 1):
         raise SystemExit(f"tamis failed: {p.stderr}")
@@ -396,6 +399,11 @@ def part_recall(args, results):
 # memory
 
 
+def parse_size(s: str) -> int:
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+    return int(float(s[:-1]) * units[s[-1].upper()]) if s[-1].upper() in units else int(s)
+
+
 def part_memory(args, results):
     found = next((d for d in CORPUS_DIRS if (d / "part-00000.jsonl.zst").exists()), None)
     if not found:
@@ -422,19 +430,66 @@ def part_memory(args, results):
                     text_bytes += len(chunk)
         report, t = run_tamis(args.tamis, inputs, args.work / "memory" / f"n{n}", threads=2,
                               memory=args.memory_limit, fmt="jsonl.zst")
+        limit = parse_size(args.memory_limit)
         row = {"shards": n, "jsonl_bytes": text_bytes, "docs": report["documents"]["docs_in"],
-               "memory_limit": report["memory_limit"], "peak_rss_mb": t["rss_mb"], "wall": t["wall"],
+               "memory_limit": limit, "buffer_budget": report["memory_limit"], "peak_rss_mb": t["rss_mb"], "wall": t["wall"],
                "spilled_runs": report["minhash"]["spilled_runs"], "removed": report["documents"]["removed"],
-               "corpus_over_limit": text_bytes / report["memory_limit"]}
+               "corpus_over_limit": text_bytes / limit}
         log(json.dumps(row))
         res.append(row)
         shutil.rmtree(args.work / "memory" / f"n{n}")
     results["memory"] = res
 
 
+def part_incremental(args, results):
+    """Two batches through one index: batch 2 holds new documents plus planted copies of batch 1."""
+    work = args.work / "incremental"
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    rng = random.Random(11)
+    docs = [d for d in hplt_docs() if d.get("text") and len(d["text"].split()) >= 50]
+    half = len(docs) // 2
+    a, b = docs[:half], docs[half:]
+    picked = rng.sample(range(len(a)), 1000)
+    planted = []
+    for n, i in enumerate(picked):
+        text = a[i]["text"] if n < 500 else perturb(a[i]["text"], 0.03, rng)
+        planted.append({"id": f"copy-{i}", "text": text})
+    write_jsonl_zst(work / "a.jsonl.zst", [{"id": f"a-{i}", "text": d["text"]} for i, d in enumerate(a)])
+    write_jsonl_zst(work / "b.jsonl.zst", [{"id": f"b-{i}", "text": d["text"]} for i, d in enumerate(b)] + planted)
+    index = work / "index"
+    r1, t1 = run_tamis(args.tamis, [work / "a.jsonl.zst"], work / "out1", index=index)
+    r2, t2 = run_tamis(args.tamis, [work / "b.jsonl.zst"], work / "out2", index=index)
+    # The same documents in one run without an index: what the second run would cost without it.
+    rall, tall = run_tamis(args.tamis, [work / "a.jsonl.zst", work / "b.jsonl.zst"], work / "all")
+    removed2 = read_jsonl_dir(work / "out2" / "removed")
+    earlier = {d["id"] for d in removed2 if d["metadata"]["removed_by"] == "minhash_dedup.earlier_run"}
+    planted_ids = {d["id"] for d in planted}
+    exact_ids = {d["id"] for d in planted[:500]}
+    removed_all = {d["id"] for d in read_jsonl_dir(work / "all" / "removed")}
+    res = {
+        "batch1_docs": len(a), "batch2_docs": len(b) + len(planted), "planted_copies": len(planted),
+        "run1": {"cpu": t1["cpu"], "wall": t1["wall"], "rss_mb": t1["rss_mb"], "minhash": r1["minhash"]},
+        "run2": {"cpu": t2["cpu"], "wall": t2["wall"], "rss_mb": t2["rss_mb"], "minhash": r2["minhash"],
+                 "removed": r2["removed"]},
+        "one_run_without_index": {"cpu": tall["cpu"], "wall": tall["wall"], "removed": rall["removed"]},
+        "planted_found_exact": len(earlier & exact_ids) / 500,
+        "planted_found_perturbed_3pct": len(earlier & (planted_ids - exact_ids)) / 500,
+        "earlier_run_not_planted": len(earlier - planted_ids),
+        "index_bytes": sum(f.stat().st_size for f in index.rglob("*") if f.is_file()),
+        "removed_by_batch2_run_plus_index": len({d["id"] for d in removed2}),
+        "removed_of_batch2_by_one_run": len({i for i in removed_all if not i.startswith("a-")}),
+        # Same batch-2 documents removed by (run 1 + index, run 2) as by one run over both batches.
+        "batch2_removed_sets_equal": {d["id"] for d in removed2} == {i for i in removed_all if not i.startswith("a-")},
+    }
+    log(json.dumps(res, indent=1))
+    results["incremental"] = res
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--only", default="parity,speed,recall,memory")
+    ap.add_argument("--only", default="parity,speed,recall,memory,incremental")
     ap.add_argument("--tamis", default=str(ROOT / "target/release/tamis"))
     ap.add_argument("--work", type=Path, default=ROOT / "bench/work/minhash")
     ap.add_argument("--docs", type=int, default=20000, help="documents for the speed part")
@@ -449,7 +504,8 @@ def main():
     results = {"date": time.strftime("%Y-%m-%d %H:%M"), "machine": os.uname().nodename,
                "cpus": os.cpu_count()}
     for part in args.only.split(","):
-        {"parity": part_parity, "speed": part_speed, "recall": part_recall, "memory": part_memory}[part](args, results)
+        {"parity": part_parity, "speed": part_speed, "recall": part_recall, "memory": part_memory,
+         "incremental": part_incremental}[part](args, results)
     text = json.dumps(results, indent=1)
     print(text)
     if args.out:

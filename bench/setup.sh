@@ -26,7 +26,7 @@ PKGS=(resiliparse fastwarc warcio zstandard fasttext-predict datatrove regex spa
 missing=()
 for p in "${PKGS[@]}"; do
     name="${p%%==*}"
-    have="$("$VENV/bin/python" -m pip show "$name" 2>/dev/null | sed -n 's/^Version: //p')"
+    have="$("$VENV/bin/python" -m pip show "$name" 2>/dev/null | sed -n 's/^Version: //p' || true)"
     # missing, or installed at another version than the pin
     if [[ -z "$have" || ( "$p" == *==* && "$have" != "${p#*==}" ) ]]; then
         missing+=("$p")

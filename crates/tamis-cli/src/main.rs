@@ -88,9 +88,15 @@ enum Command {
         /// Worker threads for the signature pass (default: all cores).
         #[arg(long)]
         threads: Option<usize>,
-        /// Memory for the job's buffers and per-document state (e.g. 512M, 2G).
+        /// Memory for the whole job (e.g. 512M, 2G; at least 48M): 24M are set aside for what it
+        /// needs whatever the corpus size, the rest bounds its buffers and per-document state.
         #[arg(long, default_value = "2G")]
         memory_limit: String,
+        /// Persistent index of earlier runs (a directory, created when absent): documents
+        /// near-duplicate to one of an earlier run are removed (minhash_dedup.earlier_run) and
+        /// this run's band keys are added to it.
+        #[arg(long)]
+        index: Option<PathBuf>,
         /// Output format: jsonl.zst (default), jsonl, parquet.
         #[arg(long)]
         format: Option<OutputFormat>,
@@ -216,6 +222,7 @@ fn real_main() -> Result<i32> {
             config,
             threads,
             memory_limit,
+            index,
             format,
             input_format,
             text_field,
@@ -241,22 +248,26 @@ fn real_main() -> Result<i32> {
                 inputs,
                 output: output.clone(),
                 threads: threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)),
-                memory_limit: tamis::dedup::near::parse_size(&memory_limit).map_err(anyhow::Error::msg)?,
+                memory_limit: tamis::dedup::near::buffer_budget(
+                    tamis::dedup::near::parse_size(&memory_limit).map_err(anyhow::Error::msg)?,
+                )?,
                 input,
                 output_config,
+                index: index.or(minhash.index.clone()),
             };
             let started = Instant::now();
             let report = tamis::dedup::near_dedup(&minhash, &options)
                 .with_context(|| format!("dedup into {} failed", output.display()))?;
             let d = report.documents;
             eprintln!(
-                "documents: in {} = kept {} + removed {} + errors {}; {} clusters, {} candidate pairs, {} spilled runs ({:.1} s)",
+                "documents: in {} = kept {} + removed {} + errors {}; {} clusters, {} candidate pairs, {} matched in the index, {} spilled runs ({:.1} s)",
                 d.docs_in,
                 d.kept,
                 d.removed,
                 d.errors,
                 report.minhash.clusters,
                 report.minhash.candidate_pairs,
+                report.minhash.earlier_run_matches,
                 report.minhash.spilled_runs,
                 started.elapsed().as_secs_f64()
             );

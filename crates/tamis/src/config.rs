@@ -1,7 +1,7 @@
 //! Pipeline configuration: a TOML file, CLI flags, or the built-in default all produce a `PipelineConfig`.
 
 use crate::clean::CleanLinesConfig;
-use crate::dedup::ExactDedupConfig;
+use crate::dedup::{ExactDedupConfig, MinhashConfig};
 use crate::error::{Error, Result};
 use crate::filters::{
     C4QualityConfig, FineWebQualityConfig, GopherQualityConfig, GopherRepetitionConfig, LanguageConfig, LengthConfig,
@@ -28,6 +28,7 @@ pub enum StageConfig {
     FineWebQuality(FineWebQualityConfig),
     Pii(PiiConfig),
     ExactDedup(ExactDedupConfig),
+    MinhashDedup(MinhashConfig),
 }
 
 /// How a stage runs: per document on any worker, or in input order on one thread.
@@ -37,6 +38,9 @@ pub enum StageKind {
     Filter,
     Transform,
     Ordered,
+    /// Decided once every document has been seen: must be the last stage; the final shards are
+    /// written after it.
+    Global,
 }
 
 /// Name, kind and one-line summary of every stage: feeds `tamis stages` and the docs.
@@ -96,6 +100,11 @@ pub const STAGES: &[(&str, StageKind, &str)] = &[
         StageKind::Ordered,
         "removes exact duplicates of normalised text, keeping the first in input order",
     ),
+    (
+        "minhash_dedup",
+        StageKind::Global,
+        "removes near-duplicates (MinHash LSH, FineWeb's parameters), one kept per cluster, optionally also against an index of earlier runs",
+    ),
 ];
 
 impl StageConfig {
@@ -113,6 +122,7 @@ impl StageConfig {
             StageConfig::FineWebQuality(_) => "fineweb_quality",
             StageConfig::Pii(_) => "pii",
             StageConfig::ExactDedup(_) => "exact_dedup",
+            StageConfig::MinhashDedup(_) => "minhash_dedup",
         }
     }
 
@@ -130,6 +140,7 @@ impl StageConfig {
             StageConfig::FineWebQuality(FineWebQualityConfig::example()),
             StageConfig::Pii(PiiConfig::example()),
             StageConfig::ExactDedup(ExactDedupConfig::example()),
+            StageConfig::MinhashDedup(MinhashConfig::example()),
         ]
     }
 }
@@ -278,6 +289,22 @@ impl PipelineConfig {
         if self.output.shard_docs == 0 {
             return Err(Error::Config("output.shard_docs must be at least 1".into()));
         }
+        for (i, entry) in self.stages.iter().enumerate() {
+            let StageConfig::MinhashDedup(m) = &entry.config else {
+                continue;
+            };
+            if i + 1 != self.stages.len() {
+                return Err(Error::Config(
+                    "minhash_dedup must be the last stage: it decides once every document has been seen".into(),
+                ));
+            }
+            m.validate().map_err(Error::Config)?;
+            if m.jaccard_threshold.is_some() {
+                return Err(Error::Config(
+                    "minhash_dedup in `tamis run` has no jaccard_threshold yet; run `tamis dedup --config F` on the output for the exact-Jaccard check".into(),
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -349,6 +376,24 @@ mod tests {
                 "exact_dedup"
             ]
         );
+    }
+
+    #[test]
+    fn minhash_dedup_must_be_last_and_has_no_jaccard_check_in_run() {
+        let ok = PipelineConfig::from_toml(
+            "[[stages]]\ntype = \"exact_dedup\"\n[[stages]]\ntype = \"minhash_dedup\"\nbands = 20\nrows = 13\nindex = \"idx\"\n",
+        )
+        .unwrap();
+        assert!(matches!(&ok.stages[1].config, StageConfig::MinhashDedup(m) if m.bands == 20 && m.index.is_some()));
+        let e = PipelineConfig::from_toml("[[stages]]\ntype = \"minhash_dedup\"\n[[stages]]\ntype = \"exact_dedup\"\n")
+            .unwrap_err();
+        assert!(e.to_string().contains("must be the last stage"), "{e}");
+        let e =
+            PipelineConfig::from_toml("[[stages]]\ntype = \"minhash_dedup\"\njaccard_threshold = 0.8\n").unwrap_err();
+        assert!(e.to_string().contains("tamis dedup"), "{e}");
+        let e =
+            PipelineConfig::from_toml("[[stages]]\ntype = \"minhash_dedup\"\nmemory_limit = \"lots\"\n").unwrap_err();
+        assert!(e.to_string().contains("memory_limit"), "{e}");
     }
 
     #[test]

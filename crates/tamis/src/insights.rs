@@ -179,6 +179,14 @@ impl Insights {
         }
     }
 
+    /// A document counted as kept that a later pass removed (`minhash_dedup`).
+    pub fn uncount_kept(&mut self, doc: &Document, tokens: Option<u64>) {
+        let entry = self.languages.entry(language_of(doc)).or_default();
+        entry.kept = entry.kept.saturating_sub(1);
+        entry.bytes_kept = entry.bytes_kept.saturating_sub(doc.byte_len() as u64);
+        entry.tokens_kept = entry.tokens_kept.saturating_sub(tokens.unwrap_or(0));
+    }
+
     /// The part `report.json` keeps: the sites with the most removed lines and their most removed
     /// lines (the full bounded counter stays in the checkpoint, so a resumed run counts on).
     pub fn for_report(&self) -> Insights {

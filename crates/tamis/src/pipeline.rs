@@ -8,7 +8,7 @@
 
 use crate::clean::{CleanLines, CleanLinesConfig, SiteLines, SiteLinesBuilder};
 use crate::config::{PipelineConfig, StageConfig};
-use crate::dedup::ExactDedup;
+use crate::dedup::{ExactDedup, Signer};
 use crate::document::Document;
 use crate::error::{Error, Location, Result};
 use crate::filters::{C4Quality, FineWebQuality, GopherQuality, GopherRepetition, Language, Length, Payload, Pii};
@@ -90,6 +90,12 @@ fn build_stage(config: &StageConfig, annotate: bool, inputs: &Inputs<'_>) -> Res
             Pii::new(c.clone()).map_err(|e| Error::Config(format!("stage pii: {e}")))?,
         )),
         StageConfig::ExactDedup(c) => ordered(ExactDedup::new(c.clone())),
+        // Not a per-document stage: `run` takes it out of the list and runs it after the main pass.
+        StageConfig::MinhashDedup(_) => {
+            return Err(Error::Config(
+                "minhash_dedup must be the last stage (it runs after every document has been seen)".into(),
+            ))
+        }
     })
 }
 
@@ -108,6 +114,13 @@ pub(crate) fn build_for_explain(config: &PipelineConfig, files: &[InputFile]) ->
     };
     let mut out = Vec::new();
     for entry in &config.stages {
+        if let StageConfig::MinhashDedup(_) = entry.config {
+            out.push(ExplainStage {
+                name: entry.config.type_name().to_string(),
+                stage: None,
+            });
+            continue;
+        }
         let built = build_stage(&entry.config, true, &inputs)?;
         inputs.after(&entry.config);
         let stage = match built {
@@ -206,6 +219,11 @@ struct Checkpoint {
     seconds: f64,
     #[serde(default)]
     insights: Insights,
+    /// `minhash_dedup`'s final pass has written the final shards.
+    #[serde(default)]
+    minhash_done: bool,
+    #[serde(default)]
+    minhash: Option<crate::dedup::near::MinhashStats>,
 }
 
 struct Batch {
@@ -227,6 +245,9 @@ enum Outcome {
         keys: Vec<u128>,
         line: Option<Vec<u8>>,
         tally: Tally,
+        /// MinHash band keys of the text as it leaves the workers (`minhash_dedup` configured and
+        /// no later stage can change the text); empty: too short to have a signature.
+        bands: Option<Vec<u64>>,
     },
     /// Removed by a worker stage; `record` is ready for the removed shard.
     Dropped {
@@ -244,6 +265,8 @@ struct Prep {
     lines: bool,
     encodings: Vec<Encoding>,
     report: ReportConfig,
+    /// Band keys are computed on the workers (see `Outcome::Alive::bands`).
+    signer: Option<Signer>,
 }
 
 struct Done {
@@ -266,8 +289,20 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
     let started = Instant::now();
     let (files, skipped) = readers::collect_inputs(&options.inputs, config.input.format)?;
     let out = &options.output;
-    let dirs = OutputDirs::create(out)?;
+    // `minhash_dedup` (validated to be last) runs after the main pass, not as a stage.
+    let (entries, minhash) = match config.stages.split_last() {
+        Some((last, rest)) => match &last.config {
+            StageConfig::MinhashDedup(m) => (rest, Some((m, last.annotate))),
+            _ => (&config.stages[..], None),
+        },
+        None => (&config.stages[..], None),
+    };
+    let dirs = OutputDirs::create(out, minhash.is_some())?;
     let fingerprint = fingerprint(config, &files);
+    let signer = match minhash {
+        Some((m, _)) => Some(Signer::new(m.clone()).map_err(Error::Config)?),
+        None => None,
+    };
 
     let mut stages: Vec<BuiltStage> = Vec::new();
     let mut inputs = Inputs {
@@ -275,7 +310,7 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
         files: &files,
         extract: None,
     };
-    for entry in &config.stages {
+    for entry in entries {
         let base = entry.config.type_name();
         let count = stages
             .iter()
@@ -326,6 +361,7 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
             stages: std::iter::once("read".to_string())
                 .chain(parallel.iter().map(|s| s.info.name.clone()))
                 .chain(sequential.iter().map(|s| s.info.name.clone()))
+                .chain(minhash.map(|_| "minhash_dedup".to_string()))
                 .map(StageStats::new)
                 .collect(),
             totals: Totals::default(),
@@ -333,10 +369,15 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
             output: OutputSummary::default(),
             seconds: 0.0,
             insights: Insights::default(),
+            minhash_done: false,
+            minhash: None,
         },
     };
-    dirs.clean_after(ckpt.next_shard)?;
-    restore_ordered(&dirs, &mut sequential, ckpt.next_shard)?;
+    if !ckpt.complete {
+        // A complete run has nothing stale (and, with minhash_dedup, final shards numbered past it).
+        dirs.clean_after(ckpt.next_shard)?;
+        restore_ordered(&dirs, &mut sequential, ckpt.next_shard)?;
+    }
 
     let input_summary = InputSummary {
         files: files.len() as u64,
@@ -352,6 +393,8 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
     progress.input_bytes.store(already, Ordering::Relaxed);
     progress.documents.store(ckpt.totals.docs_in, Ordering::Relaxed);
 
+    // Band keys are computed on the workers unless a stage after them may still change the text.
+    let sign_here = sequential.iter().any(|s| matches!(s.imp, StageImpl::Parallel(_)));
     if !ckpt.complete {
         let keyers = sequential
             .iter()
@@ -365,11 +408,12 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
             lines: config.output.format != writers::OutputFormat::Parquet,
             encodings: config.tokens.encodings.clone(),
             report: config.report.clone(),
+            signer: signer.clone().filter(|_| !sign_here),
         };
         // A few batches of records: the queue is bounded in bytes by the batch size.
         let (sink_tx, sink_rx) = bounded::<SinkMsg>(4);
         let sink = Sink {
-            kept_dir: dirs.kept.clone(),
+            kept_dir: dirs.main_kept().clone(),
             removed_dir: dirs.removed.clone(),
             config: config.output.clone(),
             shard: ckpt.next_shard,
@@ -390,6 +434,9 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
             progress: &progress,
             run_started: started,
             abandon_after: options.abandon_after_checkpoints,
+            minhash_signer: signer.clone(),
+            sign_here,
+            minhash_bands: Vec::new(),
         };
         let mut result = drive(
             config,
@@ -413,6 +460,45 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
         sunk?;
         result?;
     }
+    if let (Some((m, annotate)), false) = (minhash, ckpt.minhash_done) {
+        let finish = crate::dedup::staged::FinalPass {
+            config: m,
+            annotate,
+            staged: dirs.main_kept(),
+            bands_dir: &dirs.state,
+            kept: &dirs.kept,
+            removed: &dirs.removed,
+            output: &config.output,
+            report: &config.report,
+            // Removed shards of the main pass are numbered below the checkpoint's next shard.
+            first_removed_shard: ckpt.next_shard,
+            main_encoding: config.tokens.encodings.first().map(|e| e.name().to_string()),
+            run_key: format!("run {}", fingerprint_hash(&fingerprint, out)),
+        };
+        let t = Instant::now();
+        let stage = ckpt.stages.len() - 1;
+        let outcome = finish.run(&mut ckpt.stages[stage], &mut ckpt.insights)?;
+        ckpt.totals.kept -= outcome.removed;
+        ckpt.totals.removed += outcome.removed;
+        ckpt.output.kept_bytes -= outcome.removed_bytes;
+        if config.output.write_removed {
+            ckpt.output.removed_bytes += outcome.removed_bytes;
+        }
+        for (name, n) in &outcome.removed_tokens {
+            if let Some(t) = ckpt.output.tokens.get_mut(name) {
+                *t = t.saturating_sub(*n);
+            }
+        }
+        progress.kept.fetch_sub(outcome.removed, Ordering::Relaxed);
+        progress.removed.fetch_add(outcome.removed, Ordering::Relaxed);
+        ckpt.stages[stage].seconds += t.elapsed().as_secs_f64();
+        ckpt.seconds += t.elapsed().as_secs_f64();
+        ckpt.minhash_done = true;
+        ckpt.minhash = Some(outcome.minhash);
+        let data = serde_json::to_vec(&ckpt).map_err(|e| Error::Fatal(e.to_string()))?;
+        write_atomic(&dirs.checkpoint, &data)?;
+        finish.cleanup()?;
+    }
     let report = Report {
         tamis_version: env!("CARGO_PKG_VERSION").to_string(),
         complete: true,
@@ -424,6 +510,7 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
         errors_sample: ckpt.errors_sample.clone(),
         seconds: ckpt.seconds,
         insights: ckpt.insights.for_report(),
+        minhash: ckpt.minhash,
     };
     check_balance(&report)?;
     write_atomic(
@@ -633,12 +720,22 @@ fn run_worker_stages(
     let keys = prep.keyers.iter().map(|k| k(&doc)).collect();
     // A document that already carries `removed_by` cannot take the spliced reason: no line for it.
     let line = (prep.lines && !doc.metadata.contains_key("removed_by")).then(|| writers::jsonl_line(&doc, None));
+    let bands = prep.signer.as_ref().map(|s| band_keys(s, &doc));
     Outcome::Alive {
         doc,
         keys,
         line,
         tally: meter.tally,
+        bands,
     }
+}
+
+/// A document's MinHash band keys (empty when it is too short for one shingle).
+fn band_keys(signer: &Signer, doc: &Document) -> Vec<u64> {
+    let mut scratch = Vec::new();
+    signer
+        .doc_band_keys(&doc.text_lossy(), &mut scratch)
+        .unwrap_or_default()
 }
 
 impl Meter<'_> {
@@ -797,6 +894,11 @@ struct Sequencer<'a> {
     progress: &'a Progress,
     run_started: Instant,
     abandon_after: Option<u64>,
+    /// `minhash_dedup`: its signer, whether band keys are computed here rather than on the
+    /// workers, and the band keys of the documents kept since the last checkpoint.
+    minhash_signer: Option<Signer>,
+    sign_here: bool,
+    minhash_bands: Vec<u8>,
 }
 
 impl Sequencer<'_> {
@@ -850,7 +952,13 @@ impl Sequencer<'_> {
                     self.record_error(&name, &loc, e.kind, &e.message);
                 }
                 Outcome::Dropped { record, bytes } => self.write_removed(record, bytes)?,
-                Outcome::Alive { doc, keys, line, tally } => self.finish_document(doc, keys, line, tally)?,
+                Outcome::Alive {
+                    doc,
+                    keys,
+                    line,
+                    tally,
+                    bands,
+                } => self.finish_document(doc, keys, line, tally, bands)?,
             }
         }
         let scratch = std::mem::take(&mut self.scratch);
@@ -882,6 +990,7 @@ impl Sequencer<'_> {
         keys: Vec<u128>,
         mut line: Option<Vec<u8>>,
         tally: Tally,
+        bands: Option<Vec<u64>>,
     ) -> Result<()> {
         let base = 1 + self.n_parallel;
         let mut meter = Meter {
@@ -935,6 +1044,14 @@ impl Sequencer<'_> {
         }
         self.ckpt.totals.kept += 1;
         self.progress.kept.fetch_add(1, Ordering::Relaxed);
+        if let Some(signer) = &self.minhash_signer {
+            // Computed here only when a stage after the workers could have changed the text.
+            let bands = match bands {
+                Some(b) if !self.sign_here => b,
+                _ => band_keys(signer, &doc),
+            };
+            crate::dedup::staged::push_bands(&mut self.minhash_bands, &bands);
+        }
         if line.is_none() {
             meter.stamp(&mut doc);
         }
@@ -997,6 +1114,10 @@ impl Sequencer<'_> {
                 }
             }
         }
+        if !self.minhash_bands.is_empty() {
+            let data = std::mem::take(&mut self.minhash_bands);
+            files.push((self.dirs.minhash_bands_path(shard), data));
+        }
         if self.docs_in_shard > 0 || !files.is_empty() {
             self.ckpt.next_shard += 1;
             self.ckpt.output.shards = self.ckpt.next_shard;
@@ -1036,17 +1157,20 @@ struct OutputDirs {
     removed: PathBuf,
     state: PathBuf,
     checkpoint: PathBuf,
+    /// `minhash_dedup`: the main pass's kept shards, rewritten into `kept/` by the final pass.
+    staged: Option<PathBuf>,
 }
 
 impl OutputDirs {
-    fn create(out: &Path) -> Result<Self> {
+    fn create(out: &Path, minhash: bool) -> Result<Self> {
         let dirs = OutputDirs {
             kept: out.join("kept"),
             removed: out.join("removed"),
             state: out.join(".tamis").join("state"),
             checkpoint: out.join(".tamis").join("checkpoint.json"),
+            staged: minhash.then(|| out.join(".tamis").join("staged")),
         };
-        for d in [&dirs.kept, &dirs.removed, &dirs.state] {
+        for d in [&dirs.kept, &dirs.removed, &dirs.state].into_iter().chain(&dirs.staged) {
             std::fs::create_dir_all(d).map_err(|e| Error::io(d, e))?;
         }
         // Fail now, with the path, if the output is not writable.
@@ -1060,27 +1184,19 @@ impl OutputDirs {
         self.state.join(format!("{shard:05}-{stage}.bin"))
     }
 
+    fn minhash_bands_path(&self, shard: u64) -> PathBuf {
+        self.state.join(format!("{shard:05}-minhash.bin"))
+    }
+
+    /// Where the main pass writes kept documents.
+    fn main_kept(&self) -> &PathBuf {
+        self.staged.as_ref().unwrap_or(&self.kept)
+    }
+
     /// Remove what an interrupted run left after its last checkpoint: temp files and later shards.
     fn clean_after(&self, next_shard: u64) -> Result<()> {
-        for dir in [&self.kept, &self.removed, &self.state] {
-            let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
-            for entry in entries {
-                let path = entry.map_err(|e| Error::io(dir, e))?.path();
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                let number = name
-                    .strip_prefix("part-")
-                    .unwrap_or(&name)
-                    .split(|c: char| !c.is_ascii_digit())
-                    .next()
-                    .and_then(|n| n.parse::<u64>().ok());
-                let stale = name.ends_with(".tmp") || number.is_some_and(|n| n >= next_shard);
-                if stale {
-                    std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
-                }
-            }
+        for dir in [&self.kept, &self.removed, &self.state].into_iter().chain(&self.staged) {
+            writers::remove_shards_from(dir, next_shard)?;
         }
         Ok(())
     }
@@ -1116,6 +1232,13 @@ fn restore_ordered(dirs: &OutputDirs, stages: &mut [BuiltStage], shards: u64) ->
         }
     }
     Ok(())
+}
+
+/// A short, stable name of this run (its fingerprint and output directory) for the MinHash index.
+fn fingerprint_hash(fingerprint: &str, out: &Path) -> String {
+    let out = std::fs::canonicalize(out).unwrap_or_else(|_| out.to_path_buf());
+    let h = xxhash_rust::xxh3::xxh3_128(format!("{fingerprint}\n{}", out.display()).as_bytes());
+    format!("{} {h:032x}", out.display())
 }
 
 /// Identifies a run: config and inputs (path, size). A resumed run must match it.

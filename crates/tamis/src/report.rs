@@ -30,6 +30,9 @@ pub struct Report {
     /// Languages, most removed lines per site, samples per removal reason (for `report.html`).
     #[serde(default)]
     pub insights: crate::insights::Insights,
+    /// `minhash_dedup`'s LSH figures (signed documents, candidate pairs, clusters, index matches).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minhash: Option<crate::dedup::near::MinhashStats>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -140,7 +140,7 @@ impl OrderedStage for ExactDedup {
     }
 
     fn load_delta(&mut self, data: &[u8]) -> Result<(), String> {
-        if data.len() % 16 != 0 {
+        if !data.len().is_multiple_of(16) {
             return Err(format!(
                 "exact_dedup state has {} bytes, not a multiple of 16",
                 data.len()

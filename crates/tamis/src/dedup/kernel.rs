@@ -57,7 +57,7 @@ impl Kernel {
     /// (`a`, `b` and `mins` have equal lengths, a multiple of [`LANES`]) and returns a flag whose top
     /// bit is set iff some value reached `p`, i.e. iff some minimum may need an exact recomputation.
     pub fn unreduced_mins(self, shingles: &[u64], a: &[u64], b: &[u64], mins: &mut [u64]) -> u64 {
-        assert!(a.len() == b.len() && a.len() == mins.len() && a.len() % LANES == 0);
+        assert!(a.len() == b.len() && a.len() == mins.len() && a.len().is_multiple_of(LANES));
         match self {
             #[cfg(target_arch = "x86_64")]
             // SAFETY: `Avx512` is only returned by `detect` when the CPU has these features.

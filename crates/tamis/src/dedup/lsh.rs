@@ -97,10 +97,22 @@ impl BandRuns {
     /// Merge each band's records in `(key, doc)` order and call `on_pair(first, other)` for every
     /// record that shares its key with the lowest doc id of its group. `merge_budget` bounds the
     /// read buffers of the runs of one band.
-    pub fn for_each_candidate(
+    pub fn for_each_candidate(self, merge_budget: u64, mut on_pair: impl FnMut(u32, u32) -> Result<()>) -> Result<()> {
+        self.for_each_record(merge_budget, |_, _, first, doc| {
+            if first != doc {
+                on_pair(first, doc)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Merge each band's records in `(key, doc)` order and call `on(band, key, first, doc)` for
+    /// every record, `first` being the lowest doc id sharing its key in that band (`first == doc`
+    /// for the first record of each key).
+    pub fn for_each_record(
         mut self,
         merge_budget: u64,
-        mut on_pair: impl FnMut(u32, u32) -> Result<()>,
+        mut on: impl FnMut(usize, u64, u32, u32) -> Result<()>,
     ) -> Result<()> {
         // Once anything went to disk, everything does: one merge path over files.
         if self.spilled_runs() > 0 {
@@ -109,15 +121,16 @@ impl BandRuns {
         let buffers = std::mem::take(&mut self.buffers);
         for (band, mut buffer) in buffers.into_iter().enumerate() {
             let runs = std::mem::take(&mut self.runs[band]);
+            let mut on_band = |key, first, doc| on(band, key, first, doc);
             if runs.is_empty() {
                 buffer.sort_unstable();
-                scan_groups(buffer.into_iter().map(Ok), &mut on_pair)?;
+                scan_groups(buffer.into_iter().map(Ok), &mut on_band)?;
             } else {
                 let per_run = usize::try_from(merge_budget / runs.len() as u64)
                     .unwrap_or(1 << 20)
                     .clamp(4 << 10, 1 << 20);
                 let merged = Merge::open(&runs, per_run)?;
-                scan_groups(merged, &mut on_pair)?;
+                scan_groups(merged, &mut on_band)?;
                 for path in &runs {
                     std::fs::remove_file(path).map_err(|e| Error::io(path, e))?;
                 }
@@ -129,15 +142,19 @@ impl BandRuns {
 
 fn scan_groups(
     records: impl Iterator<Item = Result<(u64, u32)>>,
-    on_pair: &mut impl FnMut(u32, u32) -> Result<()>,
+    on: &mut impl FnMut(u64, u32, u32) -> Result<()>,
 ) -> Result<()> {
     let mut group: Option<(u64, u32)> = None;
     for record in records {
         let (key, doc) = record?;
-        match group {
-            Some((k, first)) if k == key => on_pair(first, doc)?,
-            _ => group = Some((key, doc)),
-        }
+        let first = match group {
+            Some((k, first)) if k == key => first,
+            _ => {
+                group = Some((key, doc));
+                doc
+            }
+        };
+        on(key, first, doc)?;
     }
     Ok(())
 }

@@ -90,6 +90,15 @@ pub struct MinhashConfig {
     /// When set, a candidate pair joins a cluster only if the exact Jaccard similarity of the two
     /// documents' shingle sets is at least this value (cuts LSH false positives).
     pub jaccard_threshold: Option<f64>,
+    /// `tamis run`: memory for the LSH step's buffers (`512M`, `2G`; default 1G). `tamis dedup`
+    /// takes `--memory-limit` instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory_limit: Option<String>,
+    /// A persistent index of earlier runs' band keys (a directory, created when absent): documents
+    /// near-duplicate to a document of an earlier run are removed (`minhash_dedup.earlier_run`),
+    /// and this run's band keys are added for the next runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<std::path::PathBuf>,
 }
 
 impl Default for MinhashConfig {
@@ -103,6 +112,8 @@ impl Default for MinhashConfig {
             language: "en".into(),
             normalization: TextNormConfig::default(),
             jaccard_threshold: None,
+            memory_limit: None,
+            index: None,
         }
     }
 }
@@ -110,9 +121,36 @@ impl Default for MinhashConfig {
 impl MinhashConfig {
     pub fn example() -> Self {
         MinhashConfig {
-            jaccard_threshold: Some(0.8),
+            memory_limit: Some("512M".into()),
             ..MinhashConfig::default()
         }
+    }
+
+    /// Bytes of `memory_limit` (default 1 GiB).
+    pub fn memory_limit_bytes(&self) -> Result<u64, String> {
+        match &self.memory_limit {
+            Some(s) => super::near::parse_size(s).map_err(|e| format!("minhash: memory_limit: {e}")),
+            None => Ok(1 << 30),
+        }
+    }
+
+    /// The settings that decide band keys: runs sharing an index must agree on them.
+    pub fn hashing_fingerprint(&self) -> String {
+        let n = &self.normalization;
+        format!(
+            "n_grams={} unit={:?} bands={} rows={} seed={} language={} norm={},{},{},{},{}",
+            self.n_grams,
+            self.unit,
+            self.bands,
+            self.rows,
+            self.seed,
+            self.language,
+            n.lowercase,
+            n.norm_whitespace,
+            n.remove_punctuation,
+            n.norm_unicode_diacritics,
+            n.norm_numbers
+        )
     }
 
     /// Read a TOML file of these fields (unknown fields are errors).
@@ -142,6 +180,7 @@ impl MinhashConfig {
         if self.bands > 255 {
             return Err("minhash: at most 255 bands".into());
         }
+        self.memory_limit_bytes()?;
         if let Some(t) = self.jaccard_threshold {
             if !(0.0..=1.0).contains(&t) {
                 return Err(format!("minhash: jaccard_threshold {t} is not in [0, 1]"));

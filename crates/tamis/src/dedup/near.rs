@@ -11,12 +11,14 @@
 //!    `minhash_cluster_id` (lowest doc id of the cluster, `-1` when alone) and
 //!    `minhash_cluster_size` (1 when alone) into every document's metadata.
 //!
-//! Memory: the band buffers take at most a quarter of `memory_limit`, the merge buffers an eighth;
+//! Memory: [`FIXED_RESERVE`] of `memory_limit` is left for what the job needs whatever the corpus
+//! (code, thread stacks, reader and writer buffers); of the rest, the band buffers take at most a
+//! quarter, the merge buffers an eighth, the index's cache an eighth;
 //! the per-document state is the union-find's 4 bytes; the reader holds a bounded number of
 //! batches. Everything order-dependent runs in doc-id order on one thread, so the output is the
 //! same for any thread count.
 
-use super::lsh::{BandRuns, ShingleStore, UnionFind};
+use super::lsh::{BandRuns, Clusters, ShingleReader, ShingleStore, UnionFind};
 use super::minhash::{jaccard_sorted, shingle_hashes, MinhashConfig, Signer};
 use crate::document::Document;
 use crate::error::{Error, Result};
@@ -29,6 +31,24 @@ use std::time::Instant;
 
 /// Report key of a removed near-duplicate.
 pub const REMOVED_REASON: &str = "minhash_dedup.duplicate";
+/// Reason of a document near-duplicate to a document of an earlier run (through the index).
+pub const EARLIER_RUN: &str = "earlier_run";
+
+/// Memory the job uses besides its budgeted buffers (code, thread stacks, reader batches, zstd
+/// and writer buffers): about 20 MiB measured (`bench/results/minhash-2026-11-25.md`), rounded up.
+pub const FIXED_RESERVE: u64 = 24 << 20;
+
+/// The part of `memory_limit` the buffers may use; limits below twice the reserve are refused.
+pub fn buffer_budget(memory_limit: u64) -> Result<u64> {
+    if memory_limit < 2 * FIXED_RESERVE {
+        return Err(Error::Config(format!(
+            "memory limit {} MiB is below the minimum of {} MiB",
+            memory_limit >> 20,
+            (2 * FIXED_RESERVE) >> 20
+        )));
+    }
+    Ok(memory_limit - FIXED_RESERVE)
+}
 
 /// Documents per batch handed to a worker.
 const BATCH_DOCS: usize = 256;
@@ -42,10 +62,13 @@ pub struct NearDedupOptions {
     /// Output directory: `kept/`, `removed/`, `report.json`.
     pub output: PathBuf,
     pub threads: usize,
-    /// Bytes of memory the job may use for its own buffers (band runs, merge, union-find).
+    /// Bytes the job may use for its own buffers (band runs, merge, union-find, index cache): the
+    /// CLI passes `--memory-limit` minus [`FIXED_RESERVE`] ([`buffer_budget`]).
     pub memory_limit: u64,
     pub input: InputConfig,
     pub output_config: OutputConfig,
+    /// Persistent index of earlier runs (see [`super::index`]); `None`: this run alone.
+    pub index: Option<PathBuf>,
 }
 
 /// `report.json` of a `tamis dedup` run.
@@ -58,6 +81,7 @@ pub struct NearDedupReport {
     /// Removed documents by `stage.reason`.
     pub removed: BTreeMap<String, u64>,
     pub minhash: MinhashStats,
+    /// The buffer budget (`options.memory_limit`).
     pub memory_limit: u64,
     pub threads: usize,
     pub seconds: Timings,
@@ -65,15 +89,17 @@ pub struct NearDedupReport {
     pub errors_sample: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct DocumentCounts {
     pub docs_in: u64,
     pub kept: u64,
     pub removed: u64,
     pub errors: u64,
+    #[serde(skip)]
+    removed_by: BTreeMap<String, u64>,
 }
 
-#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct MinhashStats {
     /// Documents with a signature (at least `n_grams` units).
     pub signed: u64,
@@ -93,6 +119,13 @@ pub struct MinhashStats {
     pub clusters: u64,
     /// Documents in those clusters (kept + removed).
     pub docs_in_clusters: u64,
+    /// Documents sharing a band with a document of an earlier run (index given).
+    pub earlier_run_matches: u64,
+    /// Band keys of this run the index did not hold yet (added at the end of the run).
+    pub index_keys_added: u64,
+    /// Runs the index held before this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index_runs_before: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize)]
@@ -132,7 +165,8 @@ pub fn near_dedup(config: &MinhashConfig, options: &NearDedupOptions) -> Result<
     std::fs::create_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
 
     let mut stats = MinhashStats::default();
-    let mut runs = BandRuns::new(config.bands, &tmp, options.memory_limit / 4);
+    let budget = options.memory_limit;
+    let mut runs = BandRuns::new(config.bands, &tmp, budget / 4);
     let mut store = match config.jaccard_threshold {
         Some(_) => Some(ShingleStore::create(&tmp)?),
         None => None,
@@ -160,50 +194,40 @@ pub fn near_dedup(config: &MinhashConfig, options: &NearDedupOptions) -> Result<
     stats.spilled_runs = runs.spilled_runs() as u64;
     let t_signatures = started.elapsed().as_secs_f64();
 
-    // The union-find is the one per-document array: check it fits before allocating it.
-    let uf_bytes = u64::from(docs) * 4;
-    if uf_bytes > options.memory_limit / 2 {
-        return Err(Error::Config(format!(
-            "{docs} documents need {uf_bytes} bytes of union-find, more than half of --memory-limit {}",
-            options.memory_limit
-        )));
-    }
-    let mut uf = UnionFind::new(docs);
-    let mut reader = match store {
-        Some(s) => Some(s.into_reader()?),
+    let reader = match store {
+        Some(s) => Some((config.jaccard_threshold.unwrap_or(0.0), s.into_reader()?)),
         None => None,
     };
-    let threshold = config.jaccard_threshold.unwrap_or(0.0);
-    let (mut set_a, mut set_b) = (Vec::new(), Vec::new());
-    runs.for_each_candidate(options.memory_limit / 8, |a, b| {
-        stats.candidate_pairs += 1;
-        if let Some(r) = reader.as_mut() {
-            // Pairs already joined through other pairs need no check.
-            if uf.find(a) == uf.find(b) {
-                return Ok(());
-            }
-            stats.jaccard_checked += 1;
-            r.get(a, &mut set_a)?;
-            r.get(b, &mut set_b)?;
-            if jaccard_sorted(&set_a, &set_b) < threshold {
-                stats.jaccard_rejected += 1;
-                return Ok(());
-            }
+    let run_key = format!(
+        "dedup {}",
+        std::fs::canonicalize(out).unwrap_or_else(|_| out.clone()).display()
+    );
+    let index = match &options.index {
+        Some(dir) => Some(super::index::Index::open(dir, config, budget / 8)?),
+        None => None,
+    };
+    let (documents, errors_sample, t_clusters) = match &index {
+        Some(index) => {
+            stats.index_runs_before = Some(index.runs()?);
+            let ((c, e, t), added) = index.update(&run_key, |probe| {
+                let d = decide(runs, docs, budget, reader, Some(probe), &mut stats)?;
+                let t = started.elapsed().as_secs_f64();
+                let (c, e) = write_outputs(&files, options, &d)?;
+                Ok((c, e, t))
+            })?;
+            stats.index_keys_added = added;
+            (c, e, t)
         }
-        uf.union(a, b);
-        Ok(())
-    })?;
-    drop(reader);
-    let clusters = uf.into_clusters();
-    stats.clusters = clusters.clusters() as u64;
-    stats.docs_in_clusters = stats.clusters + clusters.duplicates();
-    let t_clusters = started.elapsed().as_secs_f64();
-
-    let (documents, errors_sample) = write_outputs(&files, options, &clusters)?;
+        None => {
+            let d = decide(runs, docs, budget, reader, None, &mut stats)?;
+            let t = started.elapsed().as_secs_f64();
+            let (c, e) = write_outputs(&files, options, &d)?;
+            (c, e, t)
+        }
+    };
     std::fs::remove_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
     let total = started.elapsed().as_secs_f64();
-    let mut removed = BTreeMap::new();
-    removed.insert(REMOVED_REASON.to_string(), documents.removed);
+    let removed = documents.removed_by.clone();
     let report = NearDedupReport {
         config: config.clone(),
         input_files: files.len(),
@@ -225,6 +249,110 @@ pub fn near_dedup(config: &MinhashConfig, options: &NearDedupOptions) -> Result<
     let json = serde_json::to_vec_pretty(&report).map_err(|e| Error::Fatal(format!("report: {e}")))?;
     std::fs::write(&path, json).map_err(|e| Error::io(&path, e))?;
     Ok(report)
+}
+
+/// What the LSH step decided for the documents of a run.
+pub struct Decisions {
+    pub clusters: Clusters,
+    /// Bit per doc id: the root of a cluster (or a lone document) one of whose members shares a
+    /// band with a document of an earlier run.
+    earlier: Vec<u64>,
+}
+
+impl Decisions {
+    /// `(removal reason, minhash_cluster_id, minhash_cluster_size)` of a doc: in a cluster, every
+    /// document but the first (lowest id) is a `duplicate`; the first, or a lone document, is
+    /// removed as `earlier_run` when its cluster matched an earlier run. Cluster id is the first
+    /// doc id (`-1` alone).
+    pub fn of(&self, doc: u32) -> (Option<&'static str>, i64, u32) {
+        let (root, size) = self.clusters.cluster_of(doc).unwrap_or((doc, 1));
+        let id = if size > 1 { i64::from(root) } else { -1 };
+        let reason = if self.clusters.is_duplicate(doc) {
+            Some(super::minhash::DUPLICATE)
+        } else if bit(&self.earlier, root) {
+            Some(EARLIER_RUN)
+        } else {
+            None
+        };
+        (reason, id, size)
+    }
+}
+
+fn bit(bits: &[u64], i: u32) -> bool {
+    bits.get(i as usize / 64).is_some_and(|w| w >> (i % 64) & 1 == 1)
+}
+
+fn set_bit(bits: &mut [u64], i: u32) {
+    if let Some(w) = bits.get_mut(i as usize / 64) {
+        *w |= 1 << (i % 64);
+    }
+}
+
+/// Candidate pairs → union-find clusters (optionally Jaccard-checked against stored shingle sets);
+/// with `probe` (an index of earlier runs), every band key is also looked up there and added.
+/// `budget`: the buffer budget ([`buffer_budget`]).
+pub(crate) fn decide(
+    runs: BandRuns,
+    docs: u32,
+    budget: u64,
+    mut jaccard: Option<(f64, ShingleReader)>,
+    mut probe: Option<&mut super::index::Probe<'_>>,
+    stats: &mut MinhashStats,
+) -> Result<Decisions> {
+    // The union-find and two bitsets are the per-document arrays: check they fit first.
+    let per_doc_bytes = u64::from(docs) * 4 + u64::from(docs).div_ceil(64) * 16;
+    if per_doc_bytes > budget / 2 {
+        return Err(Error::Config(format!(
+            "{docs} documents need {per_doc_bytes} bytes of union-find, more than half of the memory budget {budget}: raise the memory limit"
+        )));
+    }
+    let mut uf = UnionFind::new(docs);
+    let words = (docs as usize).div_ceil(64);
+    let mut matched = vec![0u64; if probe.is_some() { words } else { 0 }];
+    let (mut set_a, mut set_b) = (Vec::new(), Vec::new());
+    let mut group_matched = false;
+    runs.for_each_record(budget / 8, |band, key, a, b| {
+        if let Some(p) = probe.as_mut() {
+            if a == b {
+                group_matched = p(band, key, a)?;
+            }
+            if group_matched {
+                set_bit(&mut matched, b);
+            }
+        }
+        if a == b {
+            return Ok(());
+        }
+        stats.candidate_pairs += 1;
+        if let Some((threshold, r)) = jaccard.as_mut() {
+            // Pairs already joined through other pairs need no check.
+            if uf.find(a) == uf.find(b) {
+                return Ok(());
+            }
+            stats.jaccard_checked += 1;
+            r.get(a, &mut set_a)?;
+            r.get(b, &mut set_b)?;
+            if jaccard_sorted(&set_a, &set_b) < *threshold {
+                stats.jaccard_rejected += 1;
+                return Ok(());
+            }
+        }
+        uf.union(a, b);
+        Ok(())
+    })?;
+    drop(jaccard);
+    let clusters = uf.into_clusters();
+    stats.clusters = clusters.clusters() as u64;
+    stats.docs_in_clusters = stats.clusters + clusters.duplicates();
+    let mut earlier = vec![0u64; matched.len()];
+    for doc in 0..docs {
+        if bit(&matched, doc) {
+            stats.earlier_run_matches += 1;
+            let root = clusters.cluster_of(doc).map_or(doc, |(root, _)| root);
+            set_bit(&mut earlier, root);
+        }
+    }
+    Ok(Decisions { clusters, earlier })
 }
 
 /// Every readable document of the inputs, in order (record errors are skipped here; the write
@@ -367,7 +495,7 @@ impl Batcher {
 }
 
 /// Output shards of one directory (`kept/` or `removed/`), rolled every `shard_docs` documents.
-struct Shards {
+pub(crate) struct Shards {
     dir: PathBuf,
     config: OutputConfig,
     writer: Option<Box<dyn ShardWriter>>,
@@ -376,18 +504,19 @@ struct Shards {
 }
 
 impl Shards {
-    fn new(dir: PathBuf, config: &OutputConfig) -> Result<Self> {
+    /// Shards numbered from `first`.
+    pub(crate) fn new(dir: PathBuf, config: &OutputConfig, first: u64) -> Result<Self> {
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         Ok(Shards {
             dir,
             config: config.clone(),
             writer: None,
             in_shard: 0,
-            next: 0,
+            next: first,
         })
     }
 
-    fn write(&mut self, doc: &Document, removed_by: Option<&str>) -> Result<()> {
+    pub(crate) fn write(&mut self, doc: &Document, removed_by: Option<&str>) -> Result<()> {
         if self.in_shard >= self.config.shard_docs.max(1) {
             self.finish_shard()?;
         }
@@ -404,7 +533,7 @@ impl Shards {
         Ok(())
     }
 
-    fn finish_shard(&mut self) -> Result<()> {
+    pub(crate) fn finish_shard(&mut self) -> Result<()> {
         if let Some(w) = self.writer.take() {
             w.finish()?;
         }
@@ -417,15 +546,16 @@ impl Shards {
 fn write_outputs(
     files: &[InputFile],
     options: &NearDedupOptions,
-    clusters: &super::lsh::Clusters,
+    decisions: &Decisions,
 ) -> Result<(DocumentCounts, Vec<String>)> {
-    let mut kept = Shards::new(options.output.join("kept"), &options.output_config)?;
+    let mut kept = Shards::new(options.output.join("kept"), &options.output_config, 0)?;
     let mut removed = if options.output_config.write_removed {
-        Some(Shards::new(options.output.join("removed"), &options.output_config)?)
+        Some(Shards::new(options.output.join("removed"), &options.output_config, 0)?)
     } else {
         None
     };
     let mut counts = DocumentCounts::default();
+    counts.removed_by.insert(REMOVED_REASON.to_string(), 0);
     let mut sample = Vec::new();
     let mut doc_id: u32 = 0;
     for file in files {
@@ -442,17 +572,16 @@ fn write_outputs(
                 }
                 Err(e) => return Err(e),
             };
-            let (id, size) = match clusters.cluster_of(doc_id) {
-                Some((root, size)) => (i64::from(root), size),
-                None => (-1, 1),
-            };
+            let (reason, id, size) = decisions.of(doc_id);
             doc.metadata.insert("minhash_cluster_id".into(), id.into());
             doc.metadata.insert("minhash_cluster_size".into(), size.into());
-            if clusters.is_duplicate(doc_id) {
+            if let Some(reason) = reason {
                 counts.removed += 1;
+                let by = format!("minhash_dedup.{reason}");
                 if let Some(r) = removed.as_mut() {
-                    r.write(&doc, Some(REMOVED_REASON))?;
+                    r.write(&doc, Some(&by))?;
                 }
+                *counts.removed_by.entry(by).or_default() += 1;
             } else {
                 counts.kept += 1;
                 kept.write(&doc, None)?;

@@ -349,7 +349,7 @@ pub fn card_valid(s: &str) -> bool {
             }
         })
         .sum();
-    if sum % 10 != 0 {
+    if !sum.is_multiple_of(10) {
         return false;
     }
     let prefix = |k: usize| digits[..k].iter().fold(0u32, |a, d| a * 10 + d);

@@ -2161,7 +2161,7 @@ pub fn lookup(name: &[u8]) -> Option<&'static str> {
 pub fn legacy_prefix(run: &[u8]) -> Option<(usize, &'static str)> {
     let mut best: Option<(usize, &'static str)> = None;
     for name in LEGACY {
-        if run.starts_with(name.as_bytes()) && best.map_or(true, |(len, _)| name.len() > len) {
+        if run.starts_with(name.as_bytes()) && best.is_none_or(|(len, _)| name.len() > len) {
             best = lookup(name.as_bytes()).map(|v| (name.len(), v));
         }
     }

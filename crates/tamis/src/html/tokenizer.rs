@@ -351,7 +351,7 @@ fn find_end_tag(b: &[u8], from: usize, name: &[u8]) -> usize {
         if b.len() >= n + name.len()
             && b[n..n + name.len()].eq_ignore_ascii_case(name)
             && b.get(n + name.len())
-                .map_or(true, |&c| is_space(c) || c == b'/' || c == b'>')
+                .is_none_or(|&c| is_space(c) || c == b'/' || c == b'>')
         {
             return at;
         }

@@ -124,6 +124,28 @@ pub fn shard_path(dir: &Path, n: u64, format: OutputFormat) -> PathBuf {
     dir.join(format!("part-{n:05}.{}", format.extension()))
 }
 
+/// Remove from `dir` every temporary file and every file numbered `first` or later (`part-NNNNN.*`
+/// shards, `NNNNN-*` state files): what a run interrupted after shard `first - 1` left behind.
+pub fn remove_shards_from(dir: &Path, first: u64) -> Result<()> {
+    for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        let path = entry.map_err(|e| Error::io(dir, e))?.path();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let number = name
+            .strip_prefix("part-")
+            .unwrap_or(&name)
+            .split(|c: char| !c.is_ascii_digit())
+            .next()
+            .and_then(|n| n.parse::<u64>().ok());
+        if name.ends_with(".tmp") || number.is_some_and(|n| n >= first) {
+            std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+        }
+    }
+    Ok(())
+}
+
 /// Temporary path a shard is written to before its rename.
 pub fn temp_path(path: &Path) -> PathBuf {
     let mut s = path.as_os_str().to_owned();

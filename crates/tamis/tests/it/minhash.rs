@@ -92,6 +92,7 @@ fn options(input: &Path, out: &Path, threads: usize, memory_limit: u64) -> NearD
             format: OutputFormat::Jsonl,
             ..Default::default()
         },
+        index: None,
     }
 }
 
@@ -261,4 +262,170 @@ fn refuses_to_overwrite_a_finished_run() {
     let out = dir.path().join("out");
     run(&MinhashConfig::default(), &input, &out, 1, 64 << 20);
     assert!(near_dedup(&MinhashConfig::default(), &options(&input, &out, 1, 64 << 20)).is_err());
+}
+
+/// A pipeline of one `minhash_dedup` stage, JSONL output in small shards, no token counts.
+fn pipeline(minhash: MinhashConfig) -> tamis::PipelineConfig {
+    let mut config = tamis::PipelineConfig {
+        stages: vec![tamis::StageEntry::new(tamis::StageConfig::MinhashDedup(minhash))],
+        ..Default::default()
+    };
+    config.output.format = OutputFormat::Jsonl;
+    config.output.shard_docs = 20;
+    config.tokens.encodings = Vec::new();
+    config
+}
+
+#[test]
+fn tamis_run_with_minhash_dedup_removes_what_tamis_dedup_removes() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    let expected = write_planted(&input);
+    let standalone = dir.path().join("standalone");
+    run(&MinhashConfig::default(), &input, &standalone, 2, 64 << 20);
+
+    let config = pipeline(MinhashConfig::default());
+    let out1 = dir.path().join("run1");
+    let report = crate::common::run_into(&config, &input, &out1, 1).unwrap();
+    let out2 = dir.path().join("run2");
+    crate::common::run_into(&config, &input, &out2, 2).unwrap();
+    assert_eq!(crate::common::output_files(&out1), crate::common::output_files(&out2));
+
+    let removed = read_jsonl(&out1.join("removed"));
+    assert_eq!(ids(&removed), expected);
+    assert!(removed
+        .iter()
+        .all(|d| d["metadata"]["removed_by"] == "minhash_dedup.duplicate"));
+    // Same decisions and cluster metadata as `tamis dedup` over the same input.
+    let strip = |mut docs: Vec<serde_json::Value>| {
+        docs.sort_by_key(|d| d["id"].as_str().unwrap().to_string());
+        docs.iter()
+            .map(|d| {
+                (
+                    d["id"].clone(),
+                    d["metadata"]["minhash_cluster_id"].clone(),
+                    d["metadata"]["minhash_cluster_size"].clone(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        strip(read_jsonl(&out1.join("kept"))),
+        strip(read_jsonl(&standalone.join("kept")))
+    );
+    assert_eq!(strip(removed), strip(read_jsonl(&standalone.join("removed"))));
+
+    let stage = report.stages.iter().find(|s| s.name == "minhash_dedup").unwrap();
+    assert_eq!(stage.dropped["duplicate"], expected.len() as u64);
+    assert_eq!(stage.docs_in, report.documents.docs_in);
+    assert_eq!(report.documents.removed, expected.len() as u64);
+    assert_eq!(report.documents.kept, stage.kept);
+    assert!(report.documents.balanced() && stage.balanced());
+    // Nothing of the final pass's working files is left behind.
+    assert!(!out1.join(".tamis/staged").exists());
+    // A rerun over a finished output changes nothing.
+    let again = crate::common::run_into(&config, &input, &out1, 2).unwrap();
+    assert_eq!(again.documents, report.documents);
+    assert_eq!(crate::common::output_files(&out1), crate::common::output_files(&out2));
+}
+
+#[test]
+fn an_abandoned_minhash_run_resumes_to_the_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    // Several batches of 256 documents, so that the run stops between checkpoints.
+    write_batch(&input, 0..900, &[3, 400, 899]);
+    let config = pipeline(MinhashConfig::default());
+    let full = dir.path().join("full");
+    crate::common::run_into(&config, &input, &full, 2).unwrap();
+    let out = dir.path().join("resumed");
+    let crashed = tamis::run(
+        &config,
+        &tamis::RunOptions {
+            inputs: vec![input.clone()],
+            output: out.clone(),
+            threads: 2,
+            abandon_after_checkpoints: Some(2),
+            ..Default::default()
+        },
+    );
+    assert!(crashed.is_err());
+    crate::common::run_into(&config, &input, &out, 1).unwrap();
+    assert_eq!(crate::common::output_files(&full), crate::common::output_files(&out));
+    assert_eq!(read_jsonl(&out.join("removed")).len(), 3);
+}
+
+/// Documents `range` of the planted originals, plus near copies (one word in 100 changed) of `copies`.
+fn write_batch(path: &Path, range: std::ops::Range<u64>, copies: &[u64]) {
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    for i in range {
+        writeln!(
+            f,
+            "{}",
+            serde_json::json!({"id": format!("orig{i}"), "text": words(1000 + i, 200)})
+        )
+        .unwrap();
+    }
+    for &i in copies {
+        let text = perturb(&words(1000 + i, 200), 100, 3);
+        writeln!(f, "{}", serde_json::json!({"id": format!("copy{i}"), "text": text})).unwrap();
+    }
+}
+
+#[test]
+fn a_second_run_with_the_index_removes_cross_run_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let (first, second) = (dir.path().join("first.jsonl"), dir.path().join("second.jsonl"));
+    write_batch(&first, 0..30, &[]);
+    // Copies of 5 documents of the first batch and of 3 of its own.
+    write_batch(&second, 30..60, &[1, 4, 9, 16, 25, 31, 40, 52]);
+    let with_index = MinhashConfig {
+        index: Some(index.clone()),
+        ..MinhashConfig::default()
+    };
+    // `tamis dedup` for the first batch, `tamis run` for the second: one index format.
+    let mut options1 = options(&first, &dir.path().join("out1"), 2, 64 << 20);
+    options1.index = Some(index.clone());
+    let r1 = near_dedup(&MinhashConfig::default(), &options1).unwrap();
+    assert_eq!(r1.documents.removed, 0);
+    assert!(r1.minhash.index_keys_added >= 30 * 14 - 5, "{:?}", r1.minhash);
+
+    let out2 = dir.path().join("out2");
+    let report = crate::common::run_into(&pipeline(with_index.clone()), &second, &out2, 2).unwrap();
+    let removed = read_jsonl(&out2.join("removed"));
+    let by = |reason: &str| {
+        let mut v: Vec<String> = removed
+            .iter()
+            .filter(|d| d["metadata"]["removed_by"] == reason)
+            .map(|d| d["id"].as_str().unwrap().to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        by("minhash_dedup.earlier_run"),
+        ["copy1", "copy16", "copy25", "copy4", "copy9"],
+        "{:?}",
+        report.minhash
+    );
+    assert_eq!(by("minhash_dedup.duplicate"), ["copy31", "copy40", "copy52"]);
+    let stage = report.stages.iter().find(|s| s.name == "minhash_dedup").unwrap();
+    assert_eq!(stage.dropped["earlier_run"], 5);
+    assert_eq!(report.minhash.unwrap().earlier_run_matches, 5);
+    assert_eq!(read_jsonl(&out2.join("kept")).len(), 30);
+
+    // A third run of the second batch finds all of it in the index now.
+    let out3 = dir.path().join("out3");
+    let report = crate::common::run_into(&pipeline(with_index), &second, &out3, 2).unwrap();
+    assert_eq!(report.documents.kept, 0);
+
+    // Other hashing settings cannot share the index.
+    let other = MinhashConfig {
+        n_grams: 3,
+        index: Some(index),
+        ..MinhashConfig::default()
+    };
+    let e = crate::common::run_into(&pipeline(other), &second, &dir.path().join("out4"), 2).unwrap_err();
+    assert!(e.to_string().contains("other MinHash settings"), "{e}");
 }

@@ -1,0 +1,264 @@
+//! `minhash_dedup` inside `tamis run`: the final pass over the main pass's staged output.
+//!
+//! During the main pass the workers compute each surviving document's band keys; the sequencer
+//! appends them, in output order, to one file per checkpoint (`.tamis/state/NNNNN-minhash.bin`,
+//! cleaned and resumed with the shard it belongs to) and writes the documents themselves to
+//! `.tamis/staged/`. Once every document has been seen, the final pass reads the band keys back
+//! into [`BandRuns`] (bounded memory, spilled runs), clusters them (and, with an index, matches
+//! them against earlier runs), then rewrites the staged shards into `kept/` and `removed/` with the
+//! cluster metadata. The pass is restartable: a killed final pass is redone from its inputs,
+//! which stay until the checkpoint records it as done.
+
+use super::index::Index;
+use super::lsh::BandRuns;
+use super::minhash::MinhashConfig;
+use super::near::{buffer_budget, decide, Decisions, MinhashStats, Shards};
+use crate::document::Document;
+use crate::error::{Error, Result};
+use crate::insights::{Insights, ReportConfig};
+use crate::readers::{self, InputConfig};
+use crate::stats::StageStats;
+use crate::writers::OutputConfig;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Append one kept document's band keys: a count byte (0 = too short), then the keys (LE u64).
+pub(crate) fn push_bands(out: &mut Vec<u8>, bands: &[u64]) {
+    out.push(bands.len() as u8);
+    for k in bands {
+        out.extend_from_slice(&k.to_le_bytes());
+    }
+}
+
+/// What the final pass needs to know.
+pub(crate) struct FinalPass<'a> {
+    pub config: &'a MinhashConfig,
+    pub annotate: bool,
+    pub staged: &'a Path,
+    pub bands_dir: &'a Path,
+    pub kept: &'a Path,
+    pub removed: &'a Path,
+    pub output: &'a OutputConfig,
+    pub report: &'a ReportConfig,
+    pub first_removed_shard: u64,
+    /// The first configured token encoding (the language table's token count).
+    pub main_encoding: Option<String>,
+    /// Names this run in the index (a redone final pass finds its own keys and ignores them).
+    pub run_key: String,
+}
+
+/// Changes to the run's totals.
+#[derive(Debug, Default)]
+pub(crate) struct FinalOutcome {
+    pub removed: u64,
+    pub removed_bytes: u64,
+    pub removed_tokens: BTreeMap<String, u64>,
+    pub minhash: MinhashStats,
+}
+
+impl FinalPass<'_> {
+    fn tmp(&self) -> PathBuf {
+        self.bands_dir.with_file_name("minhash-tmp")
+    }
+
+    /// Cluster, then write the final shards; `stats` is the `minhash_dedup` stage's entry.
+    pub fn run(&self, stats: &mut StageStats, insights: &mut Insights) -> Result<FinalOutcome> {
+        self.clean_partial()?;
+        let memory = buffer_budget(self.config.memory_limit_bytes().map_err(Error::Config)?)?;
+        let tmp = self.tmp();
+        std::fs::create_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        let mut outcome = FinalOutcome::default();
+        let mut runs = BandRuns::new(self.config.bands, &tmp, memory / 4);
+        let docs = self.read_bands(&mut runs, &mut outcome.minhash)?;
+        outcome.minhash.band_records = runs.records;
+        outcome.minhash.spilled_runs = runs.spilled_runs() as u64;
+        match &self.config.index {
+            Some(dir) => {
+                let index = Index::open(dir, self.config, memory / 8)?;
+                outcome.minhash.index_runs_before = Some(index.runs()?);
+                let (_, added) = index.update(&self.run_key, |probe| {
+                    let d = decide(runs, docs, memory, None, Some(probe), &mut outcome.minhash)?;
+                    self.write(&d, stats, insights, &mut outcome)
+                })?;
+                outcome.minhash.index_keys_added = added;
+            }
+            None => {
+                let d = decide(runs, docs, memory, None, None, &mut outcome.minhash)?;
+                self.write(&d, stats, insights, &mut outcome)?;
+            }
+        }
+        Ok(outcome)
+    }
+
+    /// Remove the staged shards, band keys and temporary files (after the checkpoint says done).
+    pub fn cleanup(&self) -> Result<()> {
+        for dir in [self.staged.to_path_buf(), self.tmp()] {
+            match std::fs::remove_dir_all(&dir) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io(&dir, e)),
+            }
+        }
+        for path in self.band_files()? {
+            std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+        }
+        Ok(())
+    }
+
+    /// What an interrupted final pass wrote: every final kept shard, the removed shards after the
+    /// main pass's, temporary runs.
+    fn clean_partial(&self) -> Result<()> {
+        crate::writers::remove_shards_from(self.kept, 0)?;
+        crate::writers::remove_shards_from(self.removed, self.first_removed_shard)?;
+        let tmp = self.tmp();
+        match std::fs::remove_dir_all(&tmp) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(Error::io(&tmp, e)),
+        }
+    }
+
+    fn band_files(&self) -> Result<Vec<PathBuf>> {
+        let mut files = Vec::new();
+        let dir = self.bands_dir;
+        for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+            let path = entry.map_err(|e| Error::io(dir, e))?.path();
+            if path.to_string_lossy().ends_with("-minhash.bin") {
+                files.push(path);
+            }
+        }
+        files.sort();
+        Ok(files)
+    }
+
+    /// Feed every staged document's band keys to `runs`, in output order; returns the count.
+    fn read_bands(&self, runs: &mut BandRuns, stats: &mut MinhashStats) -> Result<u32> {
+        let mut docs: u32 = 0;
+        let mut keys = Vec::with_capacity(self.config.bands);
+        for path in self.band_files()? {
+            let data = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+            let mut rest = &data[..];
+            while let Some((&n, tail)) = rest.split_first() {
+                let n = usize::from(n);
+                let bytes = tail.get(..n * 8).ok_or_else(|| {
+                    Error::Fatal(format!(
+                        "{}: truncated band keys; delete the output directory to start over",
+                        path.display()
+                    ))
+                })?;
+                keys.clear();
+                keys.extend(bytes.chunks_exact(8).map(|c| {
+                    let mut b = [0u8; 8];
+                    b.copy_from_slice(c);
+                    u64::from_le_bytes(b)
+                }));
+                rest = &tail[n * 8..];
+                if n == 0 {
+                    stats.too_short += 1;
+                } else {
+                    stats.signed += 1;
+                    runs.push(docs, &keys)?;
+                }
+                docs = docs.checked_add(1).ok_or_else(|| {
+                    Error::Fatal("minhash_dedup: more than 4 294 967 295 kept documents in one run".into())
+                })?;
+            }
+        }
+        Ok(docs)
+    }
+
+    /// Rewrite the staged shards, in order, into `kept/` and `removed/`.
+    fn write(
+        &self,
+        decisions: &Decisions,
+        stats: &mut StageStats,
+        insights: &mut Insights,
+        outcome: &mut FinalOutcome,
+    ) -> Result<()> {
+        let mut kept = Shards::new(self.kept.to_path_buf(), self.output, 0)?;
+        let mut removed = Shards::new(self.removed.to_path_buf(), self.output, self.first_removed_shard)?;
+        let (files, _) = readers::collect_inputs(&[self.staged.to_path_buf()], Default::default())?;
+        let input = InputConfig::default();
+        let mut doc_id: u32 = 0;
+        for file in &files {
+            for item in readers::open(file, &input, None)? {
+                let mut doc = item?;
+                // The record's origin is the input record, not the staged line.
+                if let Some((file, record)) = doc
+                    .metadata
+                    .get("origin")
+                    .and_then(serde_json::Value::as_str)
+                    .and_then(|o| o.rsplit_once(':'))
+                {
+                    if let Ok(record) = record.parse() {
+                        doc.source = crate::document::Source {
+                            file: file.to_string(),
+                            record,
+                            offset: None,
+                        };
+                    }
+                }
+                let (reason, id, size) = decisions.of(doc_id);
+                doc_id = doc_id.wrapping_add(1);
+                doc.metadata.insert("minhash_cluster_id".into(), id.into());
+                doc.metadata.insert("minhash_cluster_size".into(), size.into());
+                let bytes = doc.byte_len() as u64;
+                let tokens = doc_tokens(&doc);
+                stats.docs_in += 1;
+                stats.bytes_in += bytes;
+                add(&mut stats.tokens_in, &tokens);
+                match reason {
+                    Some(reason) if !self.annotate => {
+                        *stats.dropped.entry(reason.to_string()).or_default() += 1;
+                        let by = format!("minhash_dedup.{reason}");
+                        let main = tokens.iter().find(|t| Some(&t.0) == self.main_encoding.as_ref());
+                        insights.uncount_kept(&doc, main.map(|t| t.1));
+                        insights.offer_sample(&by, &doc, self.report);
+                        outcome.removed += 1;
+                        outcome.removed_bytes += bytes;
+                        add(&mut outcome.removed_tokens, &tokens);
+                        if self.output.write_removed {
+                            removed.write(&doc, Some(&by))?;
+                        }
+                    }
+                    _ => {
+                        if let Some(reason) = reason {
+                            *stats.flagged.entry(reason.to_string()).or_default() += 1;
+                            let flags = doc
+                                .metadata
+                                .entry("flagged_by")
+                                .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+                            if let serde_json::Value::Array(a) = flags {
+                                a.push(format!("minhash_dedup.{reason}").into());
+                            }
+                        }
+                        stats.kept += 1;
+                        stats.bytes_kept += bytes;
+                        add(&mut stats.tokens_kept, &tokens);
+                        kept.write(&doc, None)?;
+                    }
+                }
+            }
+        }
+        kept.finish_shard()?;
+        removed.finish_shard()?;
+        Ok(())
+    }
+}
+
+/// `metadata.tokens` of a document, in the order written (the first is the report's main count).
+fn doc_tokens(doc: &Document) -> Vec<(String, u64)> {
+    match doc.metadata.get("tokens") {
+        Some(serde_json::Value::Object(m)) => m
+            .iter()
+            .filter_map(|(k, v)| v.as_u64().map(|n| (k.clone(), n)))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn add(into: &mut BTreeMap<String, u64>, tokens: &[(String, u64)]) {
+    for (k, n) in tokens {
+        *into.entry(k.clone()).or_default() += n;
+    }
+}
