@@ -15,9 +15,6 @@ use super::minhash::MERSENNE_61;
 /// Permutations per block; the permutation arrays are padded to a multiple of it.
 pub const LANES: usize = 8;
 
-/// `(1 << 63) − p`: adding it to an unreduced `y ≤ p + 7` sets the top bit iff `y ≥ p`.
-const TOP: u64 = (1 << 63) - MERSENNE_61;
-
 /// Which compiled copy of the loop runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kernel {
@@ -54,8 +51,8 @@ impl Kernel {
     }
 
     /// Writes the unreduced minima (values in `[0, p + 7]`) of every permutation into `mins`
-    /// (`a`, `b` and `mins` have equal lengths, a multiple of [`LANES`]) and returns a flag whose top
-    /// bit is set iff some value reached `p`, i.e. iff some minimum may need an exact recomputation.
+    /// (`a`, `b` and `mins` have equal lengths, a multiple of [`LANES`]) and returns the largest
+    /// unreduced value: at least `p` iff some minimum may need an exact recomputation.
     pub fn unreduced_mins(self, shingles: &[u64], a: &[u64], b: &[u64], mins: &mut [u64]) -> u64 {
         assert!(a.len() == b.len() && a.len() == mins.len() && a.len().is_multiple_of(LANES));
         match self {
@@ -84,7 +81,7 @@ unsafe fn mins_avx2(shingles: &[u64], a: &[u64], b: &[u64], mins: &mut [u64]) ->
 
 #[inline(always)]
 fn mins_blocks(shingles: &[u64], a: &[u64], b: &[u64], mins: &mut [u64]) -> u64 {
-    let mut flag = 0;
+    let mut max = 0;
     for ((a, b), out) in a
         .chunks_exact(LANES)
         .zip(b.chunks_exact(LANES))
@@ -92,29 +89,30 @@ fn mins_blocks(shingles: &[u64], a: &[u64], b: &[u64], mins: &mut [u64]) -> u64 
     {
         // Always true (exact chunks); the arrays let the compiler keep a block in registers.
         if let (Ok(a), Ok(b), Ok(out)) = (a.try_into(), b.try_into(), out.try_into()) {
-            flag |= block(shingles, a, b, out);
+            max = max.max(block(shingles, a, b, out));
         }
     }
-    flag
+    max
 }
 
 /// One block: `y = (x & p) + (x >> 61)` is `x mod p` except when `y ≥ p`, which happens with
-/// probability ~8/2^61 per value; the minimum is taken unreduced and a flag remembers whether the
-/// rare case occurred (the caller then recomputes exactly), saving a compare-and-select per value.
+/// probability ~8/2^61 per value; the minimum is taken unreduced and the maximum tells whether the
+/// rare case occurred (the caller then recomputes exactly). One max per value is the cheapest such
+/// witness: the loop is bound by the vector ports, about ten operations per value.
 #[inline(always)]
 fn block(shingles: &[u64], a: &[u64; LANES], b: &[u64; LANES], out: &mut [u64; LANES]) -> u64 {
     let mut m = [u64::MAX; LANES];
-    let mut flag = [0u64; LANES];
+    let mut hi = [0u64; LANES];
     for &h in shingles {
         for j in 0..LANES {
             let x = h.wrapping_mul(a[j]).wrapping_add(b[j]);
             let y = (x & MERSENNE_61) + (x >> 61);
-            flag[j] |= y.wrapping_add(TOP);
+            hi[j] = hi[j].max(y);
             m[j] = m[j].min(y);
         }
     }
     *out = m;
-    flag.iter().fold(0, |f, &x| f | x)
+    hi.iter().fold(0, |f, &x| f.max(x))
 }
 
 #[cfg(test)]

@@ -545,12 +545,12 @@ impl Signer {
             return None;
         }
         let mut mins = vec![0; self.padded.a.len()];
-        let flag = self
+        let max = self
             .kernel
             .unreduced_mins(shingles, &self.padded.a, &self.padded.b, &mut mins);
         mins.truncate(self.perms.a.len());
         // Some value reached p unreduced (probability ~2^-55 per shingle): redo exactly.
-        if flag >> 63 != 0 {
+        if max >= MERSENNE_61 {
             for ((m, &a), &b) in mins.iter_mut().zip(&self.perms.a).zip(&self.perms.b) {
                 *m = shingles
                     .iter()
