@@ -224,6 +224,10 @@ struct Checkpoint {
     minhash_done: bool,
     #[serde(default)]
     minhash: Option<crate::dedup::near::MinhashStats>,
+    /// This run's name in the MinHash index, fixed (and checkpointed) before the index is first
+    /// written, so that a redone final pass, even from a moved directory, is the same run there.
+    #[serde(default)]
+    minhash_run_key: Option<String>,
 }
 
 struct Batch {
@@ -303,6 +307,12 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
         Some((m, _)) => Some(Signer::new(m.clone()).map_err(Error::Config)?),
         None => None,
     };
+    if let Some((m, _)) = minhash {
+        if let Some(dir) = &m.index {
+            // Other hashing settings or an unreadable index: say so now, not after the main pass.
+            crate::dedup::index::Index::open(dir, m, 1 << 20)?;
+        }
+    }
 
     let mut stages: Vec<BuiltStage> = Vec::new();
     let mut inputs = Inputs {
@@ -371,6 +381,7 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
             insights: Insights::default(),
             minhash_done: false,
             minhash: None,
+            minhash_run_key: None,
         },
     };
     if !ckpt.complete {
@@ -460,7 +471,16 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
         sunk?;
         result?;
     }
-    if let (Some((m, annotate)), false) = (minhash, ckpt.minhash_done) {
+    if let Some((m, annotate)) = minhash {
+        if ckpt.minhash_run_key.is_none() {
+            let out_abs = std::fs::canonicalize(out).unwrap_or_else(|_| out.clone());
+            let stamp = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos());
+            ckpt.minhash_run_key = Some(format!("run {} {} {stamp}", out_abs.display(), ckpt.fingerprint));
+            let data = serde_json::to_vec(&ckpt).map_err(|e| Error::Fatal(e.to_string()))?;
+            write_atomic(&dirs.checkpoint, &data)?;
+        }
         let finish = crate::dedup::staged::FinalPass {
             config: m,
             annotate,
@@ -473,30 +493,33 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
             // Removed shards of the main pass are numbered below the checkpoint's next shard.
             first_removed_shard: ckpt.next_shard,
             main_encoding: config.tokens.encodings.first().map(|e| e.name().to_string()),
-            run_key: format!("run {}", fingerprint_hash(&fingerprint, out)),
+            run_key: ckpt.minhash_run_key.clone().unwrap_or_default(),
         };
-        let t = Instant::now();
-        let stage = ckpt.stages.len() - 1;
-        let outcome = finish.run(&mut ckpt.stages[stage], &mut ckpt.insights)?;
-        ckpt.totals.kept -= outcome.removed;
-        ckpt.totals.removed += outcome.removed;
-        ckpt.output.kept_bytes -= outcome.removed_bytes;
-        if config.output.write_removed {
-            ckpt.output.removed_bytes += outcome.removed_bytes;
-        }
-        for (name, n) in &outcome.removed_tokens {
-            if let Some(t) = ckpt.output.tokens.get_mut(name) {
-                *t = t.saturating_sub(*n);
+        if !ckpt.minhash_done {
+            let t = Instant::now();
+            let stage = ckpt.stages.len() - 1;
+            let outcome = finish.run(&mut ckpt.stages[stage], &mut ckpt.insights)?;
+            ckpt.totals.kept -= outcome.removed;
+            ckpt.totals.removed += outcome.removed;
+            ckpt.output.kept_bytes = ckpt.output.kept_bytes.saturating_sub(outcome.removed_bytes);
+            if config.output.write_removed {
+                ckpt.output.removed_bytes += outcome.removed_bytes;
             }
+            for (name, n) in &outcome.removed_tokens {
+                if let Some(t) = ckpt.output.tokens.get_mut(name) {
+                    *t = t.saturating_sub(*n);
+                }
+            }
+            progress.kept.fetch_sub(outcome.removed, Ordering::Relaxed);
+            progress.removed.fetch_add(outcome.removed, Ordering::Relaxed);
+            ckpt.stages[stage].seconds += t.elapsed().as_secs_f64();
+            ckpt.seconds += t.elapsed().as_secs_f64();
+            ckpt.minhash_done = true;
+            ckpt.minhash = Some(outcome.minhash);
+            let data = serde_json::to_vec(&ckpt).map_err(|e| Error::Fatal(e.to_string()))?;
+            write_atomic(&dirs.checkpoint, &data)?;
         }
-        progress.kept.fetch_sub(outcome.removed, Ordering::Relaxed);
-        progress.removed.fetch_add(outcome.removed, Ordering::Relaxed);
-        ckpt.stages[stage].seconds += t.elapsed().as_secs_f64();
-        ckpt.seconds += t.elapsed().as_secs_f64();
-        ckpt.minhash_done = true;
-        ckpt.minhash = Some(outcome.minhash);
-        let data = serde_json::to_vec(&ckpt).map_err(|e| Error::Fatal(e.to_string()))?;
-        write_atomic(&dirs.checkpoint, &data)?;
+        // Idempotent: also finishes a cleanup a kill interrupted.
         finish.cleanup()?;
     }
     let report = Report {
@@ -1050,7 +1073,7 @@ impl Sequencer<'_> {
                 Some(b) if !self.sign_here => b,
                 _ => band_keys(signer, &doc),
             };
-            crate::dedup::staged::push_bands(&mut self.minhash_bands, &bands);
+            crate::dedup::staged::push_bands(&mut self.minhash_bands, &bands, doc.byte_len() as u64);
         }
         if line.is_none() {
             meter.stamp(&mut doc);
@@ -1234,15 +1257,17 @@ fn restore_ordered(dirs: &OutputDirs, stages: &mut [BuiltStage], shards: u64) ->
     Ok(())
 }
 
-/// A short, stable name of this run (its fingerprint and output directory) for the MinHash index.
-fn fingerprint_hash(fingerprint: &str, out: &Path) -> String {
-    let out = std::fs::canonicalize(out).unwrap_or_else(|_| out.to_path_buf());
-    let h = xxhash_rust::xxh3::xxh3_128(format!("{fingerprint}\n{}", out.display()).as_bytes());
-    format!("{} {h:032x}", out.display())
-}
-
 /// Identifies a run: config and inputs (path, size). A resumed run must match it.
 fn fingerprint(config: &PipelineConfig, files: &[InputFile]) -> String {
+    // minhash_dedup's memory limit and index only matter to the final pass: a run stopped there
+    // (too little memory, say) can be resumed with other values without redoing the main pass.
+    let mut config = config.clone();
+    for entry in &mut config.stages {
+        if let StageConfig::MinhashDedup(m) = &mut entry.config {
+            m.memory_limit = None;
+            m.index = None;
+        }
+    }
     let mut text = config.to_toml();
     for f in files {
         text.push_str(&format!("\n{}\t{}", f.path.display(), f.size));

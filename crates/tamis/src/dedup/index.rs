@@ -8,7 +8,7 @@
 //!
 //! A run reads and writes the index in one write transaction, committed after its output is
 //! written: a run killed before that leaves the index as it was. A run redone after a kill (same
-//! run name) gets its old number back, and keys of its own number are not treated as earlier.
+//! run name) gets its old number back; only keys of lower run numbers count as earlier.
 //!
 //! redb (pure Rust, copy-on-write B-tree, atomic commit, bounded cache) was chosen over LMDB
 //! (heed) and fjall by measurement: `bench/results/minhash-index-2026-12-01.md`.
@@ -105,7 +105,9 @@ impl Index {
                 k[8..].copy_from_slice(&key.to_be_bytes());
                 let found = bands.get(&k).map_err(|e| db_err(path, e))?.map(|v| v.value());
                 match found {
-                    Some(v) => Ok((v >> 32) as u32 != number),
+                    // Only runs recorded before this one count: a run redone after a kill must
+                    // not treat a later run's keys as earlier than its own documents.
+                    Some(v) => Ok(((v >> 32) as u32) < number),
                     None => {
                         bands
                             .insert(&k, u64::from(number) << 32 | u64::from(doc))

@@ -56,12 +56,22 @@ impl Kernel {
     pub fn unreduced_mins(self, shingles: &[u64], a: &[u64], b: &[u64], mins: &mut [u64]) -> u64 {
         assert!(a.len() == b.len() && a.len() == mins.len() && a.len().is_multiple_of(LANES));
         match self {
+            // The features are checked again (a cached load) so that no value of `Kernel`, however
+            // made, can run instructions the CPU lacks.
             #[cfg(target_arch = "x86_64")]
-            // SAFETY: `Avx512` is only returned by `detect` when the CPU has these features.
-            Kernel::Avx512 => unsafe { mins_avx512(shingles, a, b, mins) },
+            Kernel::Avx512
+                if std::arch::is_x86_feature_detected!("avx512f")
+                    && std::arch::is_x86_feature_detected!("avx512dq")
+                    && std::arch::is_x86_feature_detected!("avx512vl") =>
+            {
+                // SAFETY: the CPU has the features `mins_avx512` is compiled for (checked above).
+                unsafe { mins_avx512(shingles, a, b, mins) }
+            }
             #[cfg(target_arch = "x86_64")]
-            // SAFETY: `Avx2` is only returned by `detect` when the CPU has AVX2.
-            Kernel::Avx2 => unsafe { mins_avx2(shingles, a, b, mins) },
+            Kernel::Avx2 if std::arch::is_x86_feature_detected!("avx2") => {
+                // SAFETY: the CPU has AVX2 (checked above).
+                unsafe { mins_avx2(shingles, a, b, mins) }
+            }
             _ => mins_blocks(shingles, a, b, mins),
         }
     }

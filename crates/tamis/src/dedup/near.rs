@@ -254,12 +254,18 @@ pub fn near_dedup(config: &MinhashConfig, options: &NearDedupOptions) -> Result<
 /// What the LSH step decided for the documents of a run.
 pub struct Decisions {
     pub clusters: Clusters,
+    docs: u32,
     /// Bit per doc id: the root of a cluster (or a lone document) one of whose members shares a
     /// band with a document of an earlier run.
     earlier: Vec<u64>,
 }
 
 impl Decisions {
+    /// Documents decided on.
+    pub fn docs(&self) -> u32 {
+        self.docs
+    }
+
     /// `(removal reason, minhash_cluster_id, minhash_cluster_size)` of a doc: in a cluster, every
     /// document but the first (lowest id) is a `duplicate`; the first, or a lone document, is
     /// removed as `earlier_run` when its cluster matched an earlier run. Cluster id is the first
@@ -352,7 +358,11 @@ pub(crate) fn decide(
             set_bit(&mut earlier, root);
         }
     }
-    Ok(Decisions { clusters, earlier })
+    Ok(Decisions {
+        clusters,
+        docs,
+        earlier,
+    })
 }
 
 /// Every readable document of the inputs, in order (record errors are skipped here; the write

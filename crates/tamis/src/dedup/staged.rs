@@ -22,11 +22,64 @@ use crate::writers::OutputConfig;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// Append one kept document's band keys: a count byte (0 = too short), then the keys (LE u64).
-pub(crate) fn push_bands(out: &mut Vec<u8>, bands: &[u64]) {
+/// Append one kept document's record: its byte length as counted by the main pass (LE u64), a
+/// count byte (0 = too short to sign), then the band keys (LE u64).
+pub(crate) fn push_bands(out: &mut Vec<u8>, bands: &[u64], byte_len: u64) {
+    out.extend_from_slice(&byte_len.to_le_bytes());
     out.push(bands.len() as u8);
     for k in bands {
         out.extend_from_slice(&k.to_le_bytes());
+    }
+}
+
+/// The records of the band-key files, in order.
+struct BandRecords {
+    files: std::vec::IntoIter<PathBuf>,
+    path: PathBuf,
+    data: Vec<u8>,
+    pos: usize,
+}
+
+impl BandRecords {
+    fn new(files: Vec<PathBuf>) -> Self {
+        BandRecords {
+            files: files.into_iter(),
+            path: PathBuf::new(),
+            data: Vec::new(),
+            pos: 0,
+        }
+    }
+
+    /// The next record: byte length and band keys (empty: too short).
+    fn next(&mut self, keys: &mut Vec<u64>) -> Result<Option<u64>> {
+        while self.pos >= self.data.len() {
+            let Some(path) = self.files.next() else {
+                return Ok(None);
+            };
+            self.data = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+            self.path = path;
+            self.pos = 0;
+        }
+        let rest = &self.data[self.pos..];
+        let truncated = || {
+            Error::Fatal(format!(
+                "{}: truncated band keys; delete the output directory to start over",
+                self.path.display()
+            ))
+        };
+        let head = rest.get(..9).ok_or_else(truncated)?;
+        let mut len = [0u8; 8];
+        len.copy_from_slice(&head[..8]);
+        let n = usize::from(head[8]);
+        let body = rest.get(9..9 + n * 8).ok_or_else(truncated)?;
+        keys.clear();
+        keys.extend(body.chunks_exact(8).map(|c| {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(c);
+            u64::from_le_bytes(b)
+        }));
+        self.pos += 9 + n * 8;
+        Ok(Some(u64::from_le_bytes(len)))
     }
 }
 
@@ -135,36 +188,40 @@ impl FinalPass<'_> {
     fn read_bands(&self, runs: &mut BandRuns, stats: &mut MinhashStats) -> Result<u32> {
         let mut docs: u32 = 0;
         let mut keys = Vec::with_capacity(self.config.bands);
-        for path in self.band_files()? {
-            let data = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-            let mut rest = &data[..];
-            while let Some((&n, tail)) = rest.split_first() {
-                let n = usize::from(n);
-                let bytes = tail.get(..n * 8).ok_or_else(|| {
-                    Error::Fatal(format!(
-                        "{}: truncated band keys; delete the output directory to start over",
-                        path.display()
-                    ))
-                })?;
-                keys.clear();
-                keys.extend(bytes.chunks_exact(8).map(|c| {
-                    let mut b = [0u8; 8];
-                    b.copy_from_slice(c);
-                    u64::from_le_bytes(b)
-                }));
-                rest = &tail[n * 8..];
-                if n == 0 {
-                    stats.too_short += 1;
-                } else {
-                    stats.signed += 1;
-                    runs.push(docs, &keys)?;
-                }
-                docs = docs.checked_add(1).ok_or_else(|| {
-                    Error::Fatal("minhash_dedup: more than 4 294 967 295 kept documents in one run".into())
-                })?;
+        let mut records = BandRecords::new(self.band_files()?);
+        while records.next(&mut keys)?.is_some() {
+            if keys.is_empty() {
+                stats.too_short += 1;
+            } else {
+                stats.signed += 1;
+                runs.push(docs, &keys)?;
             }
+            docs = docs.checked_add(1).ok_or_else(|| {
+                Error::Fatal("minhash_dedup: more than 4 294 967 295 kept documents in one run".into())
+            })?;
         }
         Ok(docs)
+    }
+
+    /// The staged shards, in order.
+    fn staged_files(&self) -> Result<Vec<readers::InputFile>> {
+        let dir = self.staged;
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+            let path = entry.map_err(|e| Error::io(dir, e))?.path();
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if name.starts_with("part-") && !name.ends_with(".tmp") {
+                let size = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?.len();
+                let format = readers::format_from_name(&path)
+                    .ok_or_else(|| Error::Fatal(format!("{}: not a shard tamis writes", path.display())))?;
+                files.push(readers::InputFile { path, size, format });
+            }
+        }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(files)
     }
 
     /// Rewrite the staged shards, in order, into `kept/` and `removed/`.
@@ -177,12 +234,19 @@ impl FinalPass<'_> {
     ) -> Result<()> {
         let mut kept = Shards::new(self.kept.to_path_buf(), self.output, 0)?;
         let mut removed = Shards::new(self.removed.to_path_buf(), self.output, self.first_removed_shard)?;
-        let (files, _) = readers::collect_inputs(&[self.staged.to_path_buf()], Default::default())?;
-        let input = InputConfig::default();
+        // Our own records: no size cap (a kept document may exceed the input's record limit).
+        let input = InputConfig {
+            max_record_bytes: u64::MAX,
+            ..InputConfig::default()
+        };
+        let mut records = BandRecords::new(self.band_files()?);
+        let mut keys = Vec::new();
         let mut doc_id: u32 = 0;
-        for file in &files {
+        for file in &self.staged_files()? {
             for item in readers::open(file, &input, None)? {
                 let mut doc = item?;
+                // The size the main pass counted (raw bodies are read back as decoded text).
+                let bytes = records.next(&mut keys)?.ok_or_else(|| mismatch(self.staged))?;
                 // The record's origin is the input record, not the staged line.
                 if let Some((file, record)) = doc
                     .metadata
@@ -202,7 +266,6 @@ impl FinalPass<'_> {
                 doc_id = doc_id.wrapping_add(1);
                 doc.metadata.insert("minhash_cluster_id".into(), id.into());
                 doc.metadata.insert("minhash_cluster_size".into(), size.into());
-                let bytes = doc.byte_len() as u64;
                 let tokens = doc_tokens(&doc);
                 stats.docs_in += 1;
                 stats.bytes_in += bytes;
@@ -240,10 +303,20 @@ impl FinalPass<'_> {
                 }
             }
         }
+        if records.next(&mut keys)?.is_some() || doc_id != decisions.docs() {
+            return Err(mismatch(self.staged));
+        }
         kept.finish_shard()?;
         removed.finish_shard()?;
         Ok(())
     }
+}
+
+fn mismatch(staged: &Path) -> Error {
+    Error::Fatal(format!(
+        "{}: the staged documents and their band keys disagree; delete the output directory to start over",
+        staged.display()
+    ))
 }
 
 /// `metadata.tokens` of a document, in the order written (the first is the report's main count).

@@ -67,7 +67,7 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
             }
             self.line.clear();
             let start = self.offset;
-            let limit = self.max_record_bytes + 1;
+            let limit = self.max_record_bytes.saturating_add(1);
             let read = (&mut self.inner).take(limit).read_until(b'\n', &mut self.line);
             let n = match read {
                 Ok(n) => n,

@@ -286,7 +286,7 @@ pub fn open(input: &InputFile, config: &InputConfig, counter: Option<Arc<AtomicU
         InputFormat::Txt | InputFormat::Html => {
             let mut bytes = Vec::new();
             open_counted(path, counter)?
-                .take(config.max_record_bytes + 1)
+                .take(config.max_record_bytes.saturating_add(1))
                 .read_to_end(&mut bytes)
                 .map_err(|e| Error::io(path, e))?;
             let html = input.format == InputFormat::Html;

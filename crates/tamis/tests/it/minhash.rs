@@ -429,3 +429,33 @@ fn a_second_run_with_the_index_removes_cross_run_duplicates() {
     let e = crate::common::run_into(&pipeline(other), &second, &dir.path().join("out4"), 2).unwrap_err();
     assert!(e.to_string().contains("other MinHash settings"), "{e}");
 }
+
+#[test]
+fn minhash_dedup_after_stages_that_remove_everything_and_resumes_with_another_memory_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    write_planted(&input);
+    // Nothing reaches minhash_dedup: the final pass has no staged shard to read.
+    let mut config = pipeline(MinhashConfig::default());
+    config.stages.insert(
+        0,
+        tamis::StageEntry::new(tamis::StageConfig::Length(tamis::filters::LengthConfig {
+            min_words: Some(100_000),
+            ..Default::default()
+        })),
+    );
+    let report = crate::common::run_into(&config, &input, &dir.path().join("none"), 2).unwrap();
+    assert_eq!(report.documents.kept, 0);
+    assert!(report.stages.iter().all(|s| s.balanced()));
+
+    // The memory limit and the index are not part of the run's identity: a finished (or stopped)
+    // run can be rerun with other values on the same output.
+    let out = dir.path().join("out");
+    let first = crate::common::run_into(&pipeline(MinhashConfig::default()), &input, &out, 2).unwrap();
+    let bigger = MinhashConfig {
+        memory_limit: Some("512M".into()),
+        ..MinhashConfig::default()
+    };
+    let again = crate::common::run_into(&pipeline(bigger), &input, &out, 2).unwrap();
+    assert_eq!(first.documents, again.documents);
+}
