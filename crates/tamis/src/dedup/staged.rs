@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::insights::{Insights, ReportConfig};
 use crate::readers::{self, InputConfig};
 use crate::stats::StageStats;
-use crate::writers::OutputConfig;
+use crate::writers::{files_in, OutputConfig};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -172,16 +172,11 @@ impl FinalPass<'_> {
     }
 
     fn band_files(&self) -> Result<Vec<PathBuf>> {
-        let mut files = Vec::new();
-        let dir = self.bands_dir;
-        for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
-            let path = entry.map_err(|e| Error::io(dir, e))?.path();
-            if path.to_string_lossy().ends_with("-minhash.bin") {
-                files.push(path);
-            }
-        }
-        files.sort();
-        Ok(files)
+        Ok(files_in(self.bands_dir)?
+            .into_iter()
+            .filter(|(_, name)| name.ends_with("-minhash.bin"))
+            .map(|(path, _)| path)
+            .collect())
     }
 
     /// Feed every staged document's band keys to `runs`, in output order; returns the count.
@@ -205,14 +200,8 @@ impl FinalPass<'_> {
 
     /// The staged shards, in order.
     fn staged_files(&self) -> Result<Vec<readers::InputFile>> {
-        let dir = self.staged;
         let mut files = Vec::new();
-        for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
-            let path = entry.map_err(|e| Error::io(dir, e))?.path();
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
+        for (path, name) in files_in(self.staged)? {
             if name.starts_with("part-") && !name.ends_with(".tmp") {
                 let size = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?.len();
                 let format = readers::format_from_name(&path)
@@ -220,7 +209,6 @@ impl FinalPass<'_> {
                 files.push(readers::InputFile { path, size, format });
             }
         }
-        files.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(files)
     }
 

@@ -124,15 +124,25 @@ pub fn shard_path(dir: &Path, n: u64, format: OutputFormat) -> PathBuf {
     dir.join(format!("part-{n:05}.{}", format.extension()))
 }
 
-/// Remove from `dir` every temporary file and every file numbered `first` or later (`part-NNNNN.*`
-/// shards, `NNNNN-*` state files): what a run interrupted after shard `first - 1` left behind.
-pub fn remove_shards_from(dir: &Path, first: u64) -> Result<()> {
+/// The files of `dir` with their names, sorted by name.
+pub fn files_in(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
+    let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
         let path = entry.map_err(|e| Error::io(dir, e))?.path();
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        files.push((path, name));
+    }
+    files.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(files)
+}
+
+/// Remove from `dir` every temporary file and every file numbered `first` or later (`part-NNNNN.*`
+/// shards, `NNNNN-*` state files): what a run interrupted after shard `first - 1` left behind.
+pub fn remove_shards_from(dir: &Path, first: u64) -> Result<()> {
+    for (path, name) in files_in(dir)? {
         let number = name
             .strip_prefix("part-")
             .unwrap_or(&name)
