@@ -299,11 +299,6 @@ impl PipelineConfig {
                 ));
             }
             m.validate().map_err(Error::Config)?;
-            if m.jaccard_threshold.is_some() {
-                return Err(Error::Config(
-                    "minhash_dedup in `tamis run` has no jaccard_threshold yet; run `tamis dedup --config F` on the output for the exact-Jaccard check".into(),
-                ));
-            }
         }
         Ok(())
     }
@@ -379,7 +374,7 @@ mod tests {
     }
 
     #[test]
-    fn minhash_dedup_must_be_last_and_has_no_jaccard_check_in_run() {
+    fn minhash_dedup_must_be_last() {
         let ok = PipelineConfig::from_toml(
             "[[stages]]\ntype = \"exact_dedup\"\n[[stages]]\ntype = \"minhash_dedup\"\nbands = 20\nrows = 13\nindex = \"idx\"\n",
         )
@@ -389,8 +384,8 @@ mod tests {
             .unwrap_err();
         assert!(e.to_string().contains("must be the last stage"), "{e}");
         let e =
-            PipelineConfig::from_toml("[[stages]]\ntype = \"minhash_dedup\"\njaccard_threshold = 0.8\n").unwrap_err();
-        assert!(e.to_string().contains("tamis dedup"), "{e}");
+            PipelineConfig::from_toml("[[stages]]\ntype = \"minhash_dedup\"\njaccard_threshold = 1.8\n").unwrap_err();
+        assert!(e.to_string().contains("jaccard_threshold"), "{e}");
         let e =
             PipelineConfig::from_toml("[[stages]]\ntype = \"minhash_dedup\"\nmemory_limit = \"lots\"\n").unwrap_err();
         assert!(e.to_string().contains("memory_limit"), "{e}");

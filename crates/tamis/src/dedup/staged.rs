@@ -10,8 +10,8 @@
 //! which stay until the checkpoint records it as done.
 
 use super::index::Index;
-use super::lsh::BandRuns;
-use super::minhash::MinhashConfig;
+use super::lsh::{BandRuns, ShingleReader, ShingleStore};
+use super::minhash::{shingle_hashes, MinhashConfig};
 use super::near::{buffer_budget, decide, Decisions, MinhashStats, Shards};
 use crate::document::Document;
 use crate::error::{Error, Result};
@@ -125,18 +125,22 @@ impl FinalPass<'_> {
         let docs = self.read_bands(&mut runs, &mut outcome.minhash)?;
         outcome.minhash.band_records = runs.records;
         outcome.minhash.spilled_runs = runs.spilled_runs() as u64;
+        let jaccard = match self.config.jaccard_threshold {
+            Some(t) => Some((t, self.shingle_sets(&tmp)?)),
+            None => None,
+        };
         match &self.config.index {
             Some(dir) => {
                 let index = Index::open(dir, self.config, memory / 8)?;
                 outcome.minhash.index_runs_before = Some(index.runs()?);
                 let (_, added) = index.update(&self.run_key, |probe| {
-                    let d = decide(runs, docs, memory, None, Some(probe), &mut outcome.minhash)?;
+                    let d = decide(runs, docs, memory, jaccard, Some(probe), &mut outcome.minhash)?;
                     self.write(&d, stats, insights, &mut outcome)
                 })?;
                 outcome.minhash.index_keys_added = added;
             }
             None => {
-                let d = decide(runs, docs, memory, None, None, &mut outcome.minhash)?;
+                let d = decide(runs, docs, memory, jaccard, None, &mut outcome.minhash)?;
                 self.write(&d, stats, insights, &mut outcome)?;
             }
         }
@@ -212,29 +216,16 @@ impl FinalPass<'_> {
         Ok(files)
     }
 
-    /// Rewrite the staged shards, in order, into `kept/` and `removed/`.
-    fn write(
-        &self,
-        decisions: &Decisions,
-        stats: &mut StageStats,
-        insights: &mut Insights,
-        outcome: &mut FinalOutcome,
-    ) -> Result<()> {
-        let mut kept = Shards::new(self.kept.to_path_buf(), self.output, 0)?;
-        let mut removed = Shards::new(self.removed.to_path_buf(), self.output, self.first_removed_shard)?;
+    /// Every staged document, in order, with its input record as source.
+    fn for_each_staged(&self, mut f: impl FnMut(Document) -> Result<()>) -> Result<()> {
         // Our own records: no size cap (a kept document may exceed the input's record limit).
         let input = InputConfig {
             max_record_bytes: u64::MAX,
             ..InputConfig::default()
         };
-        let mut records = BandRecords::new(self.band_files()?);
-        let mut keys = Vec::new();
-        let mut doc_id: u32 = 0;
         for file in &self.staged_files()? {
             for item in readers::open(file, &input, None)? {
                 let mut doc = item?;
-                // The size the main pass counted (raw bodies are read back as decoded text).
-                let bytes = records.next(&mut keys)?.ok_or_else(|| mismatch(self.staged))?;
                 // The record's origin is the input record, not the staged line.
                 if let Some((file, record)) = doc
                     .metadata
@@ -250,6 +241,40 @@ impl FinalPass<'_> {
                         };
                     }
                 }
+                f(doc)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// For the exact-Jaccard check: every staged document's shingle set, stored on disk in order.
+    fn shingle_sets(&self, tmp: &Path) -> Result<ShingleReader> {
+        let mut store = ShingleStore::create(tmp)?;
+        let mut shingles = Vec::new();
+        self.for_each_staged(|doc| {
+            shingle_hashes(&doc.text_lossy(), self.config, &mut shingles);
+            store.push(&mut shingles)
+        })?;
+        store.into_reader()
+    }
+
+    /// Rewrite the staged shards, in order, into `kept/` and `removed/`.
+    fn write(
+        &self,
+        decisions: &Decisions,
+        stats: &mut StageStats,
+        insights: &mut Insights,
+        outcome: &mut FinalOutcome,
+    ) -> Result<()> {
+        let mut kept = Shards::new(self.kept.to_path_buf(), self.output, 0)?;
+        let mut removed = Shards::new(self.removed.to_path_buf(), self.output, self.first_removed_shard)?;
+        let mut records = BandRecords::new(self.band_files()?);
+        let mut keys = Vec::new();
+        let mut doc_id: u32 = 0;
+        self.for_each_staged(|mut doc| {
+            // The size the main pass counted (raw bodies are read back as decoded text).
+            let bytes = records.next(&mut keys)?.ok_or_else(|| mismatch(self.staged))?;
+            {
                 let (reason, id, size) = decisions.of(doc_id);
                 doc_id = doc_id.wrapping_add(1);
                 doc.metadata.insert("minhash_cluster_id".into(), id.into());
@@ -290,7 +315,8 @@ impl FinalPass<'_> {
                     }
                 }
             }
-        }
+            Ok(())
+        })?;
         if records.next(&mut keys)?.is_some() || doc_id != decisions.docs() {
             return Err(mismatch(self.staged));
         }

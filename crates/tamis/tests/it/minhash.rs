@@ -224,6 +224,15 @@ fn jaccard_check_rejects_pairs_below_the_threshold() {
     let removed = ids(&read_jsonl(&out.join("removed")));
     assert_eq!(removed, (0..5).map(|i| format!("exact{i}")).collect::<Vec<_>>());
     assert!(report.minhash.jaccard_rejected >= 11, "{:?}", report.minhash);
+    // The same check inside `tamis run`'s stage, with the same decisions.
+    let in_run = dir.path().join("in-run");
+    let run_report = crate::common::run_into(&pipeline(config.clone()), &input, &in_run, 2).unwrap();
+    assert_eq!(ids(&read_jsonl(&in_run.join("removed"))), removed);
+    let stats = run_report.minhash.unwrap();
+    assert_eq!(
+        (stats.jaccard_checked, stats.jaccard_rejected),
+        (report.minhash.jaccard_checked, report.minhash.jaccard_rejected)
+    );
     // At 0.7 the planted near-duplicates (Jaccard ≈ 0.8–0.9) pass.
     let config = MinhashConfig {
         jaccard_threshold: Some(0.7),
