@@ -274,16 +274,8 @@ const NFD_CHANGES: u8 = 8;
 /// The class bits of a character; a table for the Basic Multilingual Plane (built once, 64 KB),
 /// computed for the others.
 fn char_class(c: char) -> u8 {
-    if c.is_ascii() {
-        let mut class = if c.is_ascii_digit() { DIGIT } else { 0 };
-        if is_translated_punctuation(c) {
-            class |= PUNCT;
-        }
-        if matches!(c, '\t'..='\r' | ' ' | '\u{1c}'..='\u{1f}') {
-            class |= SPACE;
-        }
-        return class;
-    }
+    // One table load for the whole BMP (ASCII included: a binary search in the punctuation list
+    // per character was the top cost of shingling).
     static TABLE: OnceLock<Vec<u8>> = OnceLock::new();
     let table = TABLE.get_or_init(|| {
         (0..0x1_0000u32)
