@@ -271,6 +271,44 @@ struct Prep {
     report: ReportConfig,
     /// Band keys are computed on the workers (see `Outcome::Alive::bands`).
     signer: Option<Signer>,
+    /// With `exact_dedup` as the first sequential stage: the exact keys of documents kept so far,
+    /// so that workers skip band keys of documents exact dedup is going to drop.
+    kept_keys: Option<Arc<KeptKeys>>,
+}
+
+/// A Bloom filter (two probes) of the exact-dedup keys of kept documents, written by the
+/// sequencer and read by the workers without locks. Only a hint: a worker skips the band keys of
+/// a document found here, and the sequencer computes them itself if the document is kept after all
+/// (a false positive, or `exact_dedup` in annotate mode). Output never depends on it.
+struct KeptKeys {
+    bits: Vec<AtomicU64>,
+}
+
+impl KeptKeys {
+    /// 2^27 bits (16 MiB): under 1 % false positives up to about 10 million kept documents.
+    const BITS: u64 = 1 << 27;
+
+    fn new() -> Self {
+        KeptKeys {
+            bits: (0..Self::BITS / 64).map(|_| AtomicU64::new(0)).collect(),
+        }
+    }
+
+    fn probes(key: u128) -> [u64; 2] {
+        [(key as u64) % Self::BITS, ((key >> 64) as u64) % Self::BITS]
+    }
+
+    fn insert(&self, key: u128) {
+        for p in Self::probes(key) {
+            self.bits[(p / 64) as usize].fetch_or(1 << (p % 64), Ordering::Relaxed);
+        }
+    }
+
+    fn contains(&self, key: u128) -> bool {
+        Self::probes(key)
+            .iter()
+            .all(|&p| self.bits[(p / 64) as usize].load(Ordering::Relaxed) >> (p % 64) & 1 == 1)
+    }
 }
 
 struct Done {
@@ -406,6 +444,12 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
 
     // Band keys are computed on the workers unless a stage after them may still change the text.
     let sign_here = sequential.iter().any(|s| matches!(s.imp, StageImpl::Parallel(_)));
+    let kept_keys = match (&signer, config.stages.get(entries.len() - sequential.len())) {
+        (Some(_), Some(entry)) if !sign_here && matches!(entry.config, StageConfig::ExactDedup(_)) => {
+            Some(Arc::new(KeptKeys::new()))
+        }
+        _ => None,
+    };
     if !ckpt.complete {
         let keyers = sequential
             .iter()
@@ -420,6 +464,7 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
             encodings: config.tokens.encodings.clone(),
             report: config.report.clone(),
             signer: signer.clone().filter(|_| !sign_here),
+            kept_keys: kept_keys.clone(),
         };
         // A few batches of records: the queue is bounded in bytes by the batch size.
         let (sink_tx, sink_rx) = bounded::<SinkMsg>(4);
@@ -448,6 +493,7 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
             minhash_signer: signer.clone(),
             sign_here,
             minhash_bands: Vec::new(),
+            kept_keys: kept_keys.clone(),
         };
         let mut result = drive(
             config,
@@ -740,10 +786,18 @@ fn run_worker_stages(
         }
     }
     meter.stamp(&mut doc);
-    let keys = prep.keyers.iter().map(|k| k(&doc)).collect();
+    let keys: Vec<u128> = prep.keyers.iter().map(|k| k(&doc)).collect();
     // A document that already carries `removed_by` cannot take the spliced reason: no line for it.
     let line = (prep.lines && !doc.metadata.contains_key("removed_by")).then(|| writers::jsonl_line(&doc, None));
-    let bands = prep.signer.as_ref().map(|s| band_keys(s, &doc));
+    let likely_duplicate = match (&prep.kept_keys, keys.first()) {
+        (Some(kept), Some(&key)) => kept.contains(key),
+        _ => false,
+    };
+    let bands = prep
+        .signer
+        .as_ref()
+        .filter(|_| !likely_duplicate)
+        .map(|s| band_keys(s, &doc));
     Outcome::Alive {
         doc,
         keys,
@@ -922,6 +976,7 @@ struct Sequencer<'a> {
     minhash_signer: Option<Signer>,
     sign_here: bool,
     minhash_bands: Vec<u8>,
+    kept_keys: Option<Arc<KeptKeys>>,
 }
 
 impl Sequencer<'_> {
@@ -1067,8 +1122,12 @@ impl Sequencer<'_> {
         }
         self.ckpt.totals.kept += 1;
         self.progress.kept.fetch_add(1, Ordering::Relaxed);
+        if let (Some(kept), Some(&key)) = (&self.kept_keys, keys.first()) {
+            kept.insert(key);
+        }
         if let Some(signer) = &self.minhash_signer {
-            // Computed here only when a stage after the workers could have changed the text.
+            // Computed here when a stage after the workers could have changed the text, or when
+            // the workers skipped a document that looked like an exact duplicate.
             let bands = match bands {
                 Some(b) if !self.sign_here => b,
                 _ => band_keys(signer, &doc),

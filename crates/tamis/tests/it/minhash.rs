@@ -468,3 +468,57 @@ fn minhash_dedup_after_stages_that_remove_everything_and_resumes_with_another_me
     let again = crate::common::run_into(&pipeline(bigger), &input, &out, 2).unwrap();
     assert_eq!(first.documents, again.documents);
 }
+
+#[test]
+fn exact_dedup_before_minhash_dedup_gives_the_same_decisions_as_in_two_steps() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    write_batch(&input, 0..3000, &[3, 400]);
+    {
+        // 300 exact copies after the originals (twelve batches of 256 later, more than are ever in
+        // flight): exact dedup drops them, and the workers see them after their original was kept.
+        let mut f = std::fs::OpenOptions::new().append(true).open(&input).unwrap();
+        for i in 0..300u64 {
+            writeln!(
+                f,
+                "{}",
+                serde_json::json!({"id": format!("same{i}"), "text": words(1000 + i, 200)})
+            )
+            .unwrap();
+        }
+    }
+    let exact = tamis::StageEntry::new(tamis::StageConfig::ExactDedup(Default::default()));
+    let mut both = pipeline(MinhashConfig::default());
+    both.stages.insert(0, exact.clone());
+    let (out1, out2) = (dir.path().join("t1"), dir.path().join("t2"));
+    let report = crate::common::run_into(&both, &input, &out1, 1).unwrap();
+    crate::common::run_into(&both, &input, &out2, 2).unwrap();
+    assert_eq!(crate::common::output_files(&out1), crate::common::output_files(&out2));
+    let stage = |name: &str| report.stages.iter().find(|s| s.name == name).unwrap().clone();
+    assert_eq!(stage("exact_dedup").dropped["duplicate"], 300);
+    assert_eq!(stage("minhash_dedup").dropped["duplicate"], 2);
+
+    // Two steps: exact dedup alone, then `tamis dedup` over its kept output.
+    let mut only_exact = pipeline(MinhashConfig::default());
+    only_exact.stages = vec![exact.clone()];
+    let step1 = dir.path().join("step1");
+    crate::common::run_into(&only_exact, &input, &step1, 2).unwrap();
+    let step2 = dir.path().join("step2");
+    near_dedup(
+        &MinhashConfig::default(),
+        &options(&step1.join("kept"), &step2, 2, 64 << 20),
+    )
+    .unwrap();
+    assert_eq!(
+        ids(&read_jsonl(&out1.join("kept"))),
+        ids(&read_jsonl(&step2.join("kept")))
+    );
+
+    // exact_dedup in annotate mode keeps its duplicates (flagged): minhash_dedup then removes them,
+    // with band keys the sequencer computes for the documents the workers skipped.
+    let mut annotated = both.clone();
+    annotated.stages[0].annotate = true;
+    let report = crate::common::run_into(&annotated, &input, &dir.path().join("annotated"), 2).unwrap();
+    let stage = report.stages.iter().find(|s| s.name == "minhash_dedup").unwrap();
+    assert_eq!(stage.dropped["duplicate"], 302);
+}
