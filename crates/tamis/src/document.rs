@@ -78,6 +78,17 @@ impl Document {
         }
     }
 
+    /// Record an annotate-mode verdict (`stage.reason`) in `metadata.flagged_by`.
+    pub fn flag(&mut self, by: String) {
+        let flags = self
+            .metadata
+            .entry("flagged_by")
+            .or_insert_with(|| Value::Array(Vec::new()));
+        if let Value::Array(a) = flags {
+            a.push(by.into());
+        }
+    }
+
     /// The body as text: raw payloads are decoded with their charset (UTF-8 when unknown/invalid).
     pub fn text_lossy(&self) -> std::borrow::Cow<'_, str> {
         match &self.body {

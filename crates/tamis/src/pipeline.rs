@@ -444,12 +444,8 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
 
     // Band keys are computed on the workers unless a stage after them may still change the text.
     let sign_here = sequential.iter().any(|s| matches!(s.imp, StageImpl::Parallel(_)));
-    let kept_keys = match (&signer, config.stages.get(entries.len() - sequential.len())) {
-        (Some(_), Some(entry)) if !sign_here && matches!(entry.config, StageConfig::ExactDedup(_)) => {
-            Some(Arc::new(KeptKeys::new()))
-        }
-        _ => None,
-    };
+    let first_is_exact_dedup = sequential.first().is_some_and(|s| s.info.signal_key == "exact_dedup");
+    let kept_keys = (signer.is_some() && !sign_here && first_is_exact_dedup).then(|| Arc::new(KeptKeys::new()));
     if !ckpt.complete {
         let keyers = sequential
             .iter()
@@ -491,7 +487,6 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
             run_started: started,
             abandon_after: options.abandon_after_checkpoints,
             minhash_signer: signer.clone(),
-            sign_here,
             minhash_bands: Vec::new(),
             kept_keys: kept_keys.clone(),
         };
@@ -524,8 +519,7 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_nanos());
             ckpt.minhash_run_key = Some(format!("run {} {} {stamp}", out_abs.display(), ckpt.fingerprint));
-            let data = serde_json::to_vec(&ckpt).map_err(|e| Error::Fatal(e.to_string()))?;
-            write_atomic(&dirs.checkpoint, &data)?;
+            save_checkpoint(&dirs, &ckpt)?;
         }
         let finish = crate::dedup::staged::FinalPass {
             config: m,
@@ -562,8 +556,7 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
             ckpt.seconds += t.elapsed().as_secs_f64();
             ckpt.minhash_done = true;
             ckpt.minhash = Some(outcome.minhash);
-            let data = serde_json::to_vec(&ckpt).map_err(|e| Error::Fatal(e.to_string()))?;
-            write_atomic(&dirs.checkpoint, &data)?;
+            save_checkpoint(&dirs, &ckpt)?;
         }
         // Idempotent: also finishes a cleanup a kill interrupted.
         finish.cleanup()?;
@@ -918,13 +911,7 @@ fn apply(
             stats.kept += 1;
             stats.bytes_kept += doc.byte_len() as u64;
             meter.add_to(doc, &mut stats.tokens_kept);
-            let flags = doc
-                .metadata
-                .entry("flagged_by")
-                .or_insert_with(|| serde_json::Value::Array(Vec::new()));
-            if let serde_json::Value::Array(a) = flags {
-                a.push(format!("{name}.{reason}").into());
-            }
+            doc.flag(format!("{name}.{reason}"));
             Ok(None)
         }
         Ok(Verdict::Drop(reason)) => {
@@ -971,10 +958,9 @@ struct Sequencer<'a> {
     progress: &'a Progress,
     run_started: Instant,
     abandon_after: Option<u64>,
-    /// `minhash_dedup`: its signer, whether band keys are computed here rather than on the
-    /// workers, and the band keys of the documents kept since the last checkpoint.
+    /// `minhash_dedup`: its signer and the band keys of the documents kept since the last
+    /// checkpoint.
     minhash_signer: Option<Signer>,
-    sign_here: bool,
     minhash_bands: Vec<u8>,
     kept_keys: Option<Arc<KeptKeys>>,
 }
@@ -1126,12 +1112,9 @@ impl Sequencer<'_> {
             kept.insert(key);
         }
         if let Some(signer) = &self.minhash_signer {
-            // Computed here when a stage after the workers could have changed the text, or when
-            // the workers skipped a document that looked like an exact duplicate.
-            let bands = match bands {
-                Some(b) if !self.sign_here => b,
-                _ => band_keys(signer, &doc),
-            };
+            // The workers leave them out when a stage after them could change the text (they
+            // have no signer then) or the document looked like an exact duplicate.
+            let bands = bands.unwrap_or_else(|| band_keys(signer, &doc));
             crate::dedup::staged::push_bands(&mut self.minhash_bands, &bands, doc.byte_len() as u64);
         }
         if line.is_none() {
@@ -1282,6 +1265,12 @@ impl OutputDirs {
         }
         Ok(())
     }
+}
+
+/// Write the checkpoint directly (after the main pass, when no output thread runs any more).
+fn save_checkpoint(dirs: &OutputDirs, ckpt: &Checkpoint) -> Result<()> {
+    let data = serde_json::to_vec(ckpt).map_err(|e| Error::Fatal(e.to_string()))?;
+    write_atomic(&dirs.checkpoint, &data)
 }
 
 fn load_checkpoint(dirs: &OutputDirs) -> Result<Option<Checkpoint>> {

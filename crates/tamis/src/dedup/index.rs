@@ -26,6 +26,19 @@ const META: TableDefinition<&str, &str> = TableDefinition::new("meta");
 /// when an earlier run has it; a key not there yet is added for this run.
 pub type Probe<'a> = dyn FnMut(usize, u64, u32) -> Result<bool> + 'a;
 
+/// Run `f` with `index`'s probe inside its transaction for run `run` (see [`Index::update`]), or
+/// with no probe when there is no index. Returns `f`'s result and the keys added.
+pub fn with_probe<T>(
+    index: Option<&Index>,
+    run: &str,
+    f: impl FnOnce(Option<&mut Probe<'_>>) -> Result<T>,
+) -> Result<(T, u64)> {
+    match index {
+        Some(index) => index.update(run, |probe| f(Some(probe))),
+        None => Ok((f(None)?, 0)),
+    }
+}
+
 pub struct Index {
     db: Database,
     path: PathBuf,

@@ -18,6 +18,7 @@
 //! batches. Everything order-dependent runs in doc-id order on one thread, so the output is the
 //! same for any thread count.
 
+use super::index::{with_probe, Index};
 use super::lsh::{BandRuns, Clusters, ShingleReader, ShingleStore, UnionFind};
 use super::minhash::{jaccard_sorted, shingle_hashes, MinhashConfig, Signer};
 use crate::document::Document;
@@ -198,33 +199,28 @@ pub fn near_dedup(config: &MinhashConfig, options: &NearDedupOptions) -> Result<
         Some(s) => Some((config.jaccard_threshold.unwrap_or(0.0), s.into_reader()?)),
         None => None,
     };
+    // Same output and inputs = same run (a killed run redone finds its own keys, not earlier ones).
+    let inputs: String = files
+        .iter()
+        .map(|f| format!("\n{}\t{}", f.path.display(), f.size))
+        .collect();
     let run_key = format!(
-        "dedup {}",
-        std::fs::canonicalize(out).unwrap_or_else(|_| out.clone()).display()
+        "dedup {} {:016x}",
+        std::fs::canonicalize(out).unwrap_or_else(|_| out.clone()).display(),
+        xxhash_rust::xxh3::xxh3_64(inputs.as_bytes())
     );
     let index = match &options.index {
-        Some(dir) => Some(super::index::Index::open(dir, config, budget / 8)?),
+        Some(dir) => Some(Index::open(dir, config, budget / 8)?),
         None => None,
     };
-    let (documents, errors_sample, t_clusters) = match &index {
-        Some(index) => {
-            stats.index_runs_before = Some(index.runs()?);
-            let ((c, e, t), added) = index.update(&run_key, |probe| {
-                let d = decide(runs, docs, budget, reader, Some(probe), &mut stats)?;
-                let t = started.elapsed().as_secs_f64();
-                let (c, e) = write_outputs(&files, options, &d)?;
-                Ok((c, e, t))
-            })?;
-            stats.index_keys_added = added;
-            (c, e, t)
-        }
-        None => {
-            let d = decide(runs, docs, budget, reader, None, &mut stats)?;
-            let t = started.elapsed().as_secs_f64();
-            let (c, e) = write_outputs(&files, options, &d)?;
-            (c, e, t)
-        }
-    };
+    stats.index_runs_before = index.as_ref().map(Index::runs).transpose()?;
+    let ((documents, errors_sample, t_clusters), added) = with_probe(index.as_ref(), &run_key, |probe| {
+        let d = decide(runs, docs, budget, reader, probe, &mut stats)?;
+        let t = started.elapsed().as_secs_f64();
+        let (c, e) = write_outputs(&files, options, &d)?;
+        Ok((c, e, t))
+    })?;
+    stats.index_keys_added = added;
     std::fs::remove_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
     let total = started.elapsed().as_secs_f64();
     let removed = documents.removed_by.clone();

@@ -9,7 +9,7 @@
 //! cluster metadata. The pass is restartable: a killed final pass is redone from its inputs,
 //! which stay until the checkpoint records it as done.
 
-use super::index::Index;
+use super::index::{with_probe, Index};
 use super::lsh::{BandRuns, ShingleReader, ShingleStore};
 use super::minhash::{shingle_hashes, MinhashConfig};
 use super::near::{buffer_budget, decide, Decisions, MinhashStats, Shards};
@@ -129,33 +129,23 @@ impl FinalPass<'_> {
             Some(t) => Some((t, self.shingle_sets(&tmp)?)),
             None => None,
         };
-        match &self.config.index {
-            Some(dir) => {
-                let index = Index::open(dir, self.config, memory / 8)?;
-                outcome.minhash.index_runs_before = Some(index.runs()?);
-                let (_, added) = index.update(&self.run_key, |probe| {
-                    let d = decide(runs, docs, memory, jaccard, Some(probe), &mut outcome.minhash)?;
-                    self.write(&d, stats, insights, &mut outcome)
-                })?;
-                outcome.minhash.index_keys_added = added;
-            }
-            None => {
-                let d = decide(runs, docs, memory, jaccard, None, &mut outcome.minhash)?;
-                self.write(&d, stats, insights, &mut outcome)?;
-            }
-        }
+        let index = match &self.config.index {
+            Some(dir) => Some(Index::open(dir, self.config, memory / 8)?),
+            None => None,
+        };
+        outcome.minhash.index_runs_before = index.as_ref().map(Index::runs).transpose()?;
+        let ((), added) = with_probe(index.as_ref(), &self.run_key, |probe| {
+            let d = decide(runs, docs, memory, jaccard, probe, &mut outcome.minhash)?;
+            self.write(&d, stats, insights, &mut outcome)
+        })?;
+        outcome.minhash.index_keys_added = added;
         Ok(outcome)
     }
 
     /// Remove the staged shards, band keys and temporary files (after the checkpoint says done).
     pub fn cleanup(&self) -> Result<()> {
-        for dir in [self.staged.to_path_buf(), self.tmp()] {
-            match std::fs::remove_dir_all(&dir) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(Error::io(&dir, e)),
-            }
-        }
+        remove_dir_if_present(self.staged)?;
+        remove_dir_if_present(&self.tmp())?;
         for path in self.band_files()? {
             std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
         }
@@ -167,12 +157,7 @@ impl FinalPass<'_> {
     fn clean_partial(&self) -> Result<()> {
         crate::writers::remove_shards_from(self.kept, 0)?;
         crate::writers::remove_shards_from(self.removed, self.first_removed_shard)?;
-        let tmp = self.tmp();
-        match std::fs::remove_dir_all(&tmp) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(Error::io(&tmp, e)),
-        }
+        remove_dir_if_present(&self.tmp())
     }
 
     fn band_files(&self) -> Result<Vec<PathBuf>> {
@@ -300,13 +285,7 @@ impl FinalPass<'_> {
                     _ => {
                         if let Some(reason) = reason {
                             *stats.flagged.entry(reason.to_string()).or_default() += 1;
-                            let flags = doc
-                                .metadata
-                                .entry("flagged_by")
-                                .or_insert_with(|| serde_json::Value::Array(Vec::new()));
-                            if let serde_json::Value::Array(a) = flags {
-                                a.push(format!("minhash_dedup.{reason}").into());
-                            }
+                            doc.flag(format!("minhash_dedup.{reason}"));
                         }
                         stats.kept += 1;
                         stats.bytes_kept += bytes;
@@ -323,6 +302,14 @@ impl FinalPass<'_> {
         kept.finish_shard()?;
         removed.finish_shard()?;
         Ok(())
+    }
+}
+
+fn remove_dir_if_present(dir: &Path) -> Result<()> {
+    match std::fs::remove_dir_all(dir) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io(dir, e)),
     }
 }
 

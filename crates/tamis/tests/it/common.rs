@@ -88,6 +88,20 @@ pub fn run_into(config: &PipelineConfig, input: &Path, out: &Path, threads: usiz
     )
 }
 
+/// A run that stops as a killed process would, after `checkpoints` checkpoints (2 threads).
+pub fn run_abandoned(config: &PipelineConfig, input: &Path, out: &Path, checkpoints: u64) -> tamis::Result<Report> {
+    tamis::run(
+        config,
+        &RunOptions {
+            inputs: vec![input.to_path_buf()],
+            output: out.to_path_buf(),
+            threads: 2,
+            abandon_after_checkpoints: Some(checkpoints),
+            ..Default::default()
+        },
+    )
+}
+
 /// Every file under kept/ and removed/ with its bytes, sorted by path.
 pub fn output_files(out: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();

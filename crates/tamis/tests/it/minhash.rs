@@ -348,16 +348,7 @@ fn an_abandoned_minhash_run_resumes_to_the_same_bytes() {
     let full = dir.path().join("full");
     crate::common::run_into(&config, &input, &full, 2).unwrap();
     let out = dir.path().join("resumed");
-    let crashed = tamis::run(
-        &config,
-        &tamis::RunOptions {
-            inputs: vec![input.clone()],
-            output: out.clone(),
-            threads: 2,
-            abandon_after_checkpoints: Some(2),
-            ..Default::default()
-        },
-    );
+    let crashed = crate::common::run_abandoned(&config, &input, &out, 2);
     assert!(crashed.is_err());
     crate::common::run_into(&config, &input, &out, 1).unwrap();
     assert_eq!(crate::common::output_files(&full), crate::common::output_files(&out));

@@ -181,14 +181,7 @@ fn report_is_the_same_for_any_thread_count_and_after_a_resume() {
     assert_eq!(comparable(&one), comparable(&two));
 
     let resumed = dir.path().join("resumed");
-    let options = tamis::RunOptions {
-        inputs: vec![input.clone()],
-        output: resumed.clone(),
-        threads: 2,
-        abandon_after_checkpoints: Some(2),
-        ..Default::default()
-    };
-    assert!(tamis::run(&config, &options).is_err());
+    assert!(crate::common::run_abandoned(&config, &input, &resumed, 2).is_err());
     let again = run_into(&config, &input, &resumed, 2).unwrap();
     assert_eq!(comparable(&again), comparable(&one));
 }

@@ -2,7 +2,7 @@
 
 use crate::common::*;
 use proptest::prelude::*;
-use tamis::{PipelineConfig, RunOptions};
+use tamis::PipelineConfig;
 
 fn small_shards() -> PipelineConfig {
     let mut config = basic_pipeline();
@@ -42,16 +42,7 @@ fn an_abandoned_run_resumes_to_the_same_bytes() {
     let full_report = run_into(&config, &input, &full, 2).unwrap();
 
     let out = dir.path().join("resumed");
-    let crashed = tamis::run(
-        &config,
-        &RunOptions {
-            inputs: vec![input.clone()],
-            output: out.clone(),
-            threads: 2,
-            abandon_after_checkpoints: Some(3),
-            ..Default::default()
-        },
-    );
+    let crashed = crate::common::run_abandoned(&config, &input, &out, 3);
     assert!(crashed.is_err());
     // The crash left a half-written shard behind and no report.
     let leftovers: Vec<_> = std::fs::read_dir(out.join("kept"))
