@@ -176,6 +176,14 @@ fn is_skipped(tag: Tag) -> bool {
             | OUTPUT
             | KEYGEN
             | IMAGE
+            // Ruby annotations (furigana): the base text is the text.
+            | RT
+            | RP
+            | RTC
+            // Form furniture (trafilatura's MANUALLY_CLEANED has them too).
+            | LABEL
+            | LEGEND
+            | MARQUEE
     )
 }
 
@@ -448,12 +456,68 @@ fn is_body_mark(dom: &Dom, id: u32, m: &Matchers) -> bool {
     c.is_some_and(|c| m.body.is_match(c)) || i.is_some_and(|i| m.body.is_match(i))
 }
 
-/// Choose the content zone: (node, how).
+/// Whether an ancestor of `id` (below `root`) is boilerplate by its tag or class/id: a body mark
+/// there belongs to a teaser, a sidebar or a comment, not to the article.
+fn in_boilerplate(dom: &Dom, id: u32, root: u32, m: &Matchers) -> bool {
+    let mut at = dom.node(id).parent;
+    while at != NONE && at != root {
+        let tag = dom.tag(at);
+        if matches!(tag, tags::NAV | tags::ASIDE | tags::FOOTER | tags::HEADER) {
+            return true;
+        }
+        let (c, i) = class_and_id(dom, at);
+        let any = |ac: &AhoCorasick| c.is_some_and(|c| ac.is_match(c)) || i.is_some_and(|i| ac.is_match(i));
+        if !any(&m.body) && (any(&m.drop) || any(&m.strict_drop) || any(&m.comment)) {
+            return true;
+        }
+        at = dom.node(at).parent;
+    }
+    false
+}
+
+fn is_inside(dom: &Dom, id: u32, ancestor: u32) -> bool {
+    let mut at = dom.node(id).parent;
+    while at != NONE {
+        if at == ancestor {
+            return true;
+        }
+        at = dom.node(at).parent;
+    }
+    false
+}
+
+/// The other parts of an article whose body is split over several marked elements (a lead and a
+/// body, text between embedded blocks): marked elements outside `best`, outside each other and
+/// outside boilerplate, holding at least a tenth of `best`'s text. In document order.
+fn body_parts(dom: &Dom, s: &Stats, best: u32, marked: &[u32], root: u32, m: &Matchers) -> Vec<u32> {
+    let min = (s.text[best as usize] / 10).max(100);
+    let mut parts: Vec<u32> = Vec::new();
+    for &c in marked {
+        if c == best
+            || s.text[c as usize] < min
+            || is_inside(dom, c, best)
+            || is_inside(dom, best, c)
+            || parts.iter().any(|&p| is_inside(dom, c, p))
+            || in_boilerplate(dom, c, root, m)
+        {
+            continue;
+        }
+        parts.push(c);
+    }
+    parts.push(best);
+    parts.sort_unstable();
+    parts
+}
+
+/// Choose the content zone: (nodes, how); more than one node when an article body is split.
 ///
 /// On pages typed as articles (JSON-LD / `og:type`) without an article-body mark, the element
 /// with the most direct `<p>` text wins when it holds most of the page's paragraph text.
-fn choose_zone(dom: &Dom, s: &Stats, root: u32, kind: PageKind, m: &Matchers) -> (u32, &'static str) {
+fn choose_zone(dom: &Dom, s: &Stats, root: u32, kind: PageKind, m: &Matchers) -> (Vec<u32>, &'static str) {
     let total = s.text[root as usize];
+    // Marked elements with some text, in document order (bounded: a page of thousands of marked
+    // teasers does not make the part search quadratic).
+    let mut marked: Vec<u32> = Vec::new();
     let mut best_p = (NONE, 0u32);
     let mut total_p = 0u64;
     let mut best_body = (NONE, 0u32);
@@ -477,10 +541,15 @@ fn choose_zone(dom: &Dom, s: &Stats, root: u32, kind: PageKind, m: &Matchers) ->
             best_p = (id, pt);
         }
         if matches!(tag, tags::ARTICLE | tags::DIV | tags::SECTION | tags::MAIN | tags::TD)
-            && t > best_body.1
+            && t >= 100
             && is_body_mark(dom, id, m)
         {
-            best_body = (id, t);
+            if marked.len() < 64 {
+                marked.push(id);
+            }
+            if t > best_body.1 {
+                best_body = (id, t);
+            }
         }
         if tag == tags::ARTICLE {
             if t >= 200 {
@@ -501,22 +570,22 @@ fn choose_zone(dom: &Dom, s: &Stats, root: u32, kind: PageKind, m: &Matchers) ->
     }
     let enough = |t: u32| t >= 250 && u64::from(t) * 10 >= u64::from(total);
     if best_body.0 != NONE && enough(best_body.1) {
-        return (best_body.0, "article_body");
+        return (body_parts(dom, s, best_body.0, &marked, root, m), "article_body");
     }
     if kind == PageKind::Article
         && best_p.0 != NONE
         && u64::from(best_p.1) * 10 >= total_p * 6
         && enough(s.text[best_p.0 as usize])
     {
-        return (best_p.0, "paragraphs");
+        return (vec![best_p.0], "paragraphs");
     }
     if best_article.0 != NONE && articles < 3 && enough(best_article.1) {
-        return (best_article.0, "article");
+        return (vec![best_article.0], "article");
     }
     if best_main.0 != NONE && enough(best_main.1) {
-        return (best_main.0, "main");
+        return (vec![best_main.0], "main");
     }
-    (root, "body")
+    (vec![root], "body")
 }
 
 /// Whether element `id` (not the zone) is boilerplate by itself.
@@ -548,6 +617,11 @@ fn drop_element(
     // An element holding most of the zone's text is not boilerplate.
     if u64::from(text) * 10 > u64::from(zone_text) * 7 {
         return false;
+    }
+    // Forms (search, review, newsletter, login) are short; long ones hold posts (forums) or the
+    // page (some sites wrap everything in one `<form>`).
+    if matches!(tag, FORM | FIELDSET) && text < 500 {
+        return true;
     }
     if !config.include_tables && matches!(tag, TABLE) {
         return true;
@@ -870,7 +944,7 @@ pub fn main_text(dom: &Dom, meta: &PageMeta, config: &ExtractConfig) -> (String,
         return (String::new(), "body");
     }
     let s = stats(dom);
-    let (zone, how) = choose_zone(dom, &s, root, kind, m);
+    let (zones, how) = choose_zone(dom, &s, root, kind, m);
     let rules = if matches!(how, "article_body" | "article" | "paragraphs") {
         if kind == PageKind::Article {
             Rules::Article
@@ -880,10 +954,17 @@ pub fn main_text(dom: &Dom, meta: &PageMeta, config: &ExtractConfig) -> (String,
     } else {
         Rules::Lenient
     };
-    let mut text = render(dom, &s, zone, rules, config, m);
+    let mut text = String::new();
+    for &zone in &zones {
+        let part = render(dom, &s, zone, rules, config, m);
+        if !text.is_empty() && !part.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str(&part);
+    }
     let mut how = how;
     let short = |t: &str| t.chars().count() < config.min_zone_chars;
-    if zone != root && short(&text) {
+    if zones != [root] && short(&text) {
         let body = render(dom, &s, root, Rules::Lenient, config, m);
         if body.len() > text.len() {
             (text, how) = (body, "body");
