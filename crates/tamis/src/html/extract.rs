@@ -325,7 +325,6 @@ const DROP_MARKS: &[&str] = &[
     "carousel",
     "outbrain",
     "taboola",
-    "paywall",
     "pagination",
     "pager",
     "skip-link",
@@ -382,10 +381,19 @@ const ARTICLE_DROP_MARKS: &[&str] = &[
 /// Class/id substrings of comment sections.
 const COMMENT_MARKS: &[&str] = &["comment", "disqus", "respond", "replies"];
 
-/// Class/id parts (split at non-alphanumerics) of boilerplate: `top-ad`, `ad_slot`, `main-nav`.
-const DROP_PARTS: &[&str] = &[
-    "ad", "ads", "adv", "adslot", "adunit", "dfp", "nav", "subnav", "topnav", "toc",
-];
+/// Class/id parts (split at non-alphanumerics) of ad slots: `top-ad`, `ad_slot`. Only on elements
+/// with little text: a long one is content whose modifier says it holds ads (`Section--Ads`).
+const AD_PARTS: &[&str] = &["ad", "ads", "adv", "adslot", "adunit", "dfp"];
+
+/// Text (non-space bytes) above which an [`AD_PARTS`] match is not an ad slot.
+const AD_MAX_TEXT: u32 = 1000;
+
+/// Class/id parts of navigation: `main-nav`, `toc`.
+const NAV_PARTS: &[&str] = &["nav", "subnav", "topnav", "toc"];
+
+/// Id substrings of paywall overlays. Ids only: classes like `has-paywall` or
+/// `content-behind-paywall` mark the article the paywall covers.
+const ID_DROP_MARKS: &[&str] = &["paywall", "premium-"];
 
 /// Whole class names or ids of boilerplate (as parts they are too common: `min-search-height`).
 const DROP_NAMES: &[&str] = &[
@@ -427,6 +435,20 @@ fn matchers() -> Option<&'static Matchers> {
         })
     })
     .as_ref()
+}
+
+/// A [`DROP_MARKS`] match in a class or id, except `widget` inside the page builder Elementor's
+/// `elementor-widget…` names, which every content block of its pages carries (other marks in those
+/// names, like `share` in `elementor-widget-share-buttons`, still count).
+fn drop_match(ac: &AhoCorasick, value: &str) -> bool {
+    ac.find_iter(value).any(|mt| {
+        let hit = &value[mt.start()..mt.end()];
+        if !hit.eq_ignore_ascii_case("widget") {
+            return true;
+        }
+        let token_start = value[..mt.start()].rfind(|c: char| c.is_ascii_whitespace()).map_or(0, |i| i + 1);
+        !value[token_start..].to_ascii_lowercase().starts_with("elementor-widget")
+    })
 }
 
 fn has_part(value: &str, list: &[&str]) -> bool {
@@ -688,15 +710,24 @@ fn drop_element(
         if any(&m.body) {
             return false;
         }
-        if any(&m.drop)
+        let drop = class.is_some_and(|c| drop_match(&m.drop, c)) || idv.is_some_and(|i| drop_match(&m.drop, i));
+        if drop
             || (strict && any(&m.strict_drop))
             || (article && any(&m.article_drop))
             || (!config.include_comments && any(&m.comment))
         {
             return true;
         }
-        let parts_or_names = |v: &str| has_part(v, DROP_PARTS) || has_name(v, DROP_NAMES);
+        let parts_or_names = |v: &str| {
+            has_part(v, NAV_PARTS) || has_name(v, DROP_NAMES) || (text < AD_MAX_TEXT && has_part(v, AD_PARTS))
+        };
         if class.is_some_and(parts_or_names) || idv.is_some_and(parts_or_names) {
+            return true;
+        }
+        if idv.is_some_and(|i| {
+            let i = i.to_ascii_lowercase();
+            ID_DROP_MARKS.iter().any(|w| i.contains(w))
+        }) {
             return true;
         }
     }
@@ -951,6 +982,10 @@ pub fn main_text(dom: &Dom, meta: &PageMeta, config: &ExtractConfig) -> (String,
         } else {
             Rules::Strict
         }
+    } else if kind == PageKind::Article {
+        // The page says it is an article but marks no body: article-page rules, without the
+        // headline/figure ones (measured: they cost recall when the zone is the whole page).
+        Rules::Strict
     } else {
         Rules::Lenient
     };
