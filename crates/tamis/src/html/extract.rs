@@ -732,7 +732,7 @@ fn drop_element(
         }
     }
     match tag {
-        UL | OL | DL | MENU if strict => ratio > 0.5,
+        UL | OL | DL | MENU if strict => ratio > 0.8,
         DIV | SECTION | TABLE | TD | FORM | ARTICLE | TBODY | TR | CENTER if strict => text < 1500 && ratio > 0.6,
         UL | OL | DL | MENU | DIV | SECTION | TABLE | TD | FORM | ARTICLE | TBODY | TR | CENTER => {
             text < 400 && ratio > 0.8
