@@ -804,7 +804,7 @@ impl Out {
                 return;
             }
             self.prefix();
-            self.s.push_str(&t.replace("\r\n", "\n"));
+            push_visible(&mut self.s, &t.replace("\r\n", "\n"));
             return;
         }
         let mut first = true;
@@ -817,11 +817,21 @@ impl Out {
             }
             first = false;
             self.prefix();
-            self.s.push_str(w);
+            push_visible(&mut self.s, w);
         }
         if t.ends_with(char::is_whitespace) && !first {
             self.space = true;
         }
+    }
+}
+
+/// Append `t` without soft hyphens (U+00AD): invisible break hints that would split words for
+/// every later stage (word counts, dedup shingles, search).
+fn push_visible(out: &mut String, t: &str) {
+    if t.contains('\u{AD}') {
+        out.extend(t.chars().filter(|&c| c != '\u{AD}'));
+    } else {
+        out.push_str(t);
     }
 }
 
@@ -1110,6 +1120,11 @@ mod tests {
         };
         let e = extract(b"<p>more than ten bytes</p>", None, None, &config);
         assert_eq!(e.map_err(|e| e.reason()), Err("too_large"));
+    }
+
+    #[test]
+    fn soft_hyphens_are_removed() {
+        assert_eq!(text("<p>can&shy;di\u{AD}da&#173;ture</p><pre>a&shy;b</pre>"), "candidature\n\nab");
     }
 
     #[test]
