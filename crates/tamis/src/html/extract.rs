@@ -15,6 +15,7 @@
 
 use super::decode::{self, charset_from_content_type};
 use super::meta::{extract_meta, PageMeta};
+use super::score::{best_zone, TextStats};
 use super::tags::{self, Tag};
 use super::tree::{self, AttrName, Dom, ParseLimits, NONE};
 use aho_corasick::AhoCorasick;
@@ -82,7 +83,7 @@ pub struct Extracted {
     pub encoding: &'static str,
     pub encoding_source: &'static str,
     /// How the content zone was chosen (`article_body`, `paragraphs`, `article`, `main`, `text_block`,
-    /// `body`, `recall`).
+    /// `scored`, `body`, `recall`).
     pub zone: &'static str,
     /// The node budget cut the page.
     pub truncated: bool,
@@ -198,6 +199,8 @@ struct Stats {
     heads: Vec<u16>,
     /// Text of direct `<p>` children.
     ptext: Vec<u32>,
+    /// Text inside `<p>` elements of the subtree.
+    pin: Vec<u32>,
 }
 
 fn stats(dom: &Dom) -> Stats {
@@ -207,6 +210,7 @@ fn stats(dom: &Dom) -> Stats {
         link: vec![0; n],
         heads: vec![0; n],
         ptext: vec![0; n],
+        pin: vec![0; n],
     };
     for i in (1..n).rev() {
         let node = dom.node(i as u32);
@@ -229,7 +233,9 @@ fn stats(dom: &Dom) -> Stats {
         s.heads[p] = s.heads[p].saturating_add(s.heads[i]);
         if node.tag == tags::P {
             s.ptext[p] = s.ptext[p].saturating_add(s.text[i]);
+            s.pin[i] = s.text[i];
         }
+        s.pin[p] = s.pin[p].saturating_add(s.pin[i]);
     }
     s
 }
@@ -447,8 +453,12 @@ fn drop_match(ac: &AhoCorasick, value: &str) -> bool {
         if !hit.eq_ignore_ascii_case("widget") {
             return true;
         }
-        let token_start = value[..mt.start()].rfind(|c: char| c.is_ascii_whitespace()).map_or(0, |i| i + 1);
-        !value[token_start..].to_ascii_lowercase().starts_with("elementor-widget")
+        let token_start = value[..mt.start()]
+            .rfind(|c: char| c.is_ascii_whitespace())
+            .map_or(0, |i| i + 1);
+        !value[token_start..]
+            .to_ascii_lowercase()
+            .starts_with("elementor-widget")
     })
 }
 
@@ -531,6 +541,39 @@ fn body_parts(dom: &Dom, s: &Stats, best: u32, marked: &[u32], root: u32, m: &Ma
     parts.sort_unstable();
     parts
 }
+
+/// Readability's best-scored element and its joining siblings (see [`super::score`]), with this
+/// module's boilerplate rules as its "unlikely candidates" and body/drop marks as its class weight.
+fn scored_zone(dom: &Dom, s: &Stats, root: u32, m: &Matchers) -> Option<Vec<u32>> {
+    let config = ExtractConfig::default();
+    let zone_text = s.text[root as usize];
+    let skip = |id: u32| drop_element(dom, s, id, zone_text, Rules::Lenient, &config, m);
+    let weight = |id: u32| {
+        let (c, i) = class_and_id(dom, id);
+        let any = |ac: &AhoCorasick| c.is_some_and(|c| ac.is_match(c)) || i.is_some_and(|i| ac.is_match(i));
+        let mut w = 0.0;
+        if any(&m.body)
+            || c.is_some_and(|c| has_part(c, POSITIVE_PARTS))
+            || i.is_some_and(|i| has_part(i, POSITIVE_PARTS))
+        {
+            w += 25.0;
+        }
+        if any(&m.drop) || any(&m.strict_drop) || any(&m.comment) {
+            w -= 25.0;
+        }
+        w
+    };
+    let st = TextStats {
+        text: &s.text,
+        link: &s.link,
+    };
+    best_zone(dom, &st, root, skip, weight)
+}
+
+/// Class/id parts Readability weighs up (its `positive` pattern).
+const POSITIVE_PARTS: &[&str] = &[
+    "article", "body", "content", "entry", "hentry", "main", "page", "post", "text", "blog", "story",
+];
 
 /// Choose the content zone: (nodes, how); more than one node when an article body is split.
 ///
@@ -616,6 +659,13 @@ fn choose_zone(dom: &Dom, s: &Stats, root: u32, kind: PageKind, m: &Matchers) ->
         && enough(s.text[best_p.0 as usize])
     {
         return (vec![best_p.0], "text_block");
+    }
+    // Else Readability's scoring, when its zone holds at least half of the page's paragraph text.
+    if let Some(zone) = scored_zone(dom, s, root, m) {
+        let pin: u32 = zone.iter().map(|&z| s.pin[z as usize]).sum();
+        if enough(zone.iter().map(|&z| s.text[z as usize]).sum()) && pin * 2 >= s.pin[root as usize] {
+            return (zone, "scored");
+        }
     }
     (vec![root], "body")
 }
@@ -1002,8 +1052,8 @@ pub fn main_text(dom: &Dom, meta: &PageMeta, config: &ExtractConfig) -> (String,
         } else {
             Rules::Strict
         }
-    } else if how == "text_block" {
-        // Measured on the dev halves: strict rules inside the text column beat lenient ones.
+    } else if matches!(how, "scored" | "text_block") {
+        // Measured on the dev halves: strict rules inside these zones beat lenient ones.
         Rules::Strict
     } else if kind == PageKind::Article {
         // The page says it is an article but marks no body: article-page rules, without the
@@ -1122,9 +1172,75 @@ mod tests {
         assert_eq!(e.map_err(|e| e.reason()), Err("too_large"));
     }
 
+    fn zone_and_text(html: &str) -> (&'static str, String) {
+        let e = extract(html.as_bytes(), None, None, &ExtractConfig::default());
+        e.map(|e| (e.zone, e.text)).unwrap_or(("error", String::new()))
+    }
+
+    #[test]
+    fn scored_zone_takes_the_article_column() {
+        // No marks, no <article>/<main>, paragraphs in both columns: Readability's scoring decides.
+        let article =
+            "<p>The council met on Tuesday, and after a long debate, it voted to keep the old bridge open.</p>"
+                .repeat(6);
+        let side = "<p>Short note in the side column about the weather this week.</p>".repeat(6);
+        let html = format!("<body><div class=col-a><h1>Bridge</h1><div class=entry>{article}</div></div><div class=col-b>{side}</div></body>");
+        let (zone, text) = zone_and_text(&html);
+        assert_eq!(zone, "scored");
+        assert!(text.contains("old bridge") && !text.contains("weather"), "{text}");
+    }
+
+    #[test]
+    fn scored_zone_keeps_a_whole_thread() {
+        // The best post is one of a series of posts: the thread is the content.
+        let post = |n: usize| {
+            format!(
+                "<div class=post><div class=inner><div class=text><p>Reply {n}: I tried that, and then, after rebooting, the fan still ran loud.</p>\
+                 <p>Any other idea, anyone, before I send it back to the shop for a refund?</p></div></div></div>"
+            )
+        };
+        let thread: String = (1..=4).map(post).collect();
+        let side = "<p>Forum rules: be kind, stay on topic, and search before posting.</p>".repeat(6);
+        let html = format!("<body><div class=thread>{thread}</div><div class=rules>{side}</div></body>");
+        let (zone, text) = zone_and_text(&html);
+        assert_eq!(zone, "scored");
+        assert!(
+            (1..=4).all(|n| text.contains(&format!("Reply {n}:"))) && !text.contains("Forum rules"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn split_article_bodies_are_joined() {
+        let part = |w: &str| {
+            format!(
+                "<div class=article-body><p>{}</p></div>",
+                format!("{w} sentence of the story. ").repeat(12)
+            )
+        };
+        let html = format!(
+            "<body>{}<div class=ad-slot>Advertisement</div>{}<div class=related><div class=article-body><p>{}</p></div></div></body>",
+            part("First"),
+            part("Second"),
+            "Teaser of another story. ".repeat(12)
+        );
+        let (zone, text) = zone_and_text(&html);
+        assert_eq!(zone, "article_body");
+        assert!(
+            text.starts_with("First")
+                && text.contains("Second")
+                && !text.contains("Teaser")
+                && !text.contains("Advert"),
+            "{text}"
+        );
+    }
+
     #[test]
     fn soft_hyphens_are_removed() {
-        assert_eq!(text("<p>can&shy;di\u{AD}da&#173;ture</p><pre>a&shy;b</pre>"), "candidature\n\nab");
+        assert_eq!(
+            text("<p>can&shy;di\u{AD}da&#173;ture</p><pre>a&shy;b</pre>"),
+            "candidature\n\nab"
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! - [`decode`]: bytes → UTF-8 (BOM, HTTP charset, `<meta>` prescan, chardetng).
 //! - [`tokenizer`] + [`tree`]: a byte-level tokenizer and a depth-capped tree builder into an arena.
 //! - [`meta`]: title, author, date, site name, canonical URL, language, description.
+//! - `score`: Readability's content scoring, for pages that mark no content zone.
 //! - [`extract()`]: the main-content text with block structure (the entry point).
 //! - [`stage::Extract`]: the `extract` pipeline stage (raw HTML payloads → text documents).
 
@@ -10,6 +11,7 @@ pub mod decode;
 pub mod entities;
 pub mod extract;
 pub mod meta;
+mod score;
 pub mod stage;
 pub mod tags;
 pub mod tokenizer;
