@@ -39,8 +39,7 @@ fn base_score(tag: tags::Tag) -> f64 {
 /// Commas of a subtree's text, Latin and CJK (Readability counts `,` and their look-alikes).
 fn commas(dom: &Dom, id: u32) -> usize {
     let mut n = 0;
-    let mut it = dom.descendants(id);
-    while let Some(d) = it.next() {
+    for d in dom.descendants(id) {
         if dom.tag(d) == tags::TEXT {
             n += dom
                 .text_of(d)
