@@ -362,6 +362,17 @@ const DROP_MARKS: &[&str] = &[
     "follow-us",
     "further-reading",
     "see-also",
+    // From trafilatura's OVERALL_DISCARD_XPATH (xpaths.py).
+    "button",
+    "news-letter",
+    "syndication",
+    "viral",
+    "user-info",
+    "user-profile",
+    "infoline",
+    "article-infos",
+    "akismet",
+    "suggest-links",
 ];
 
 /// Class/id substrings of boilerplate on article pages that are content on listings (teaser cards,
