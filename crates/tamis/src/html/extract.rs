@@ -373,6 +373,11 @@ const DROP_MARKS: &[&str] = &[
     "article-infos",
     "akismet",
     "suggest-links",
+    // "share" in German, French, Spanish and Italian class names.
+    "teilen",
+    "partage",
+    "compartir",
+    "condividi",
 ];
 
 /// Class/id substrings of boilerplate on article pages that are content on listings (teaser cards,
