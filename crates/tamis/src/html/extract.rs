@@ -460,27 +460,59 @@ fn matchers() -> Option<&'static Matchers> {
     .as_ref()
 }
 
-/// A [`DROP_MARKS`] match in a class or id, except `widget` inside the page builder Elementor's
-/// `elementor-widget…` names, which every content block of its pages carries (other marks in those
-/// names, like `share` in `elementor-widget-share-buttons`, still count).
-fn drop_match(ac: &AhoCorasick, value: &str) -> bool {
+/// Prefixes of taxonomy class names that CMSs put on a post's own container (WordPress
+/// `category-social-media`, `tag-share`, TypePad `entry-author-…`): the words after them are the
+/// post's topics, not what the element is.
+const TAXONOMY_PREFIXES: &[&str] = &[
+    "category-",
+    "tag-",
+    "author-",
+    "format-",
+    "entry-category-",
+    "entry-author-",
+    "entry-tag-",
+];
+
+/// The whitespace-separated token of `value` around byte `at`.
+fn token_at(value: &str, at: usize) -> &str {
+    let start = value[..at]
+        .rfind(|c: char| c.is_ascii_whitespace())
+        .map_or(0, |i| i + 1);
+    let end = value[at..]
+        .find(|c: char| c.is_ascii_whitespace())
+        .map_or(value.len(), |i| at + i);
+    &value[start..end]
+}
+
+fn is_taxonomy(token: &str) -> bool {
+    let t = token.as_bytes();
+    TAXONOMY_PREFIXES
+        .iter()
+        .any(|p| t.len() > p.len() && t[..p.len()].eq_ignore_ascii_case(p.as_bytes()))
+}
+
+/// A mark of `ac` in a class or id, outside taxonomy names (unless the mark is the whole name,
+/// like `tag-list`) and except `widget` inside the page builder Elementor's `elementor-widget…`
+/// names, which every content block of its pages carries.
+fn marked(ac: &AhoCorasick, value: &str) -> bool {
     ac.find_iter(value).any(|mt| {
-        let hit = &value[mt.start()..mt.end()];
-        if !hit.eq_ignore_ascii_case("widget") {
+        let token = token_at(value, mt.start());
+        if token.len() == mt.end() - mt.start() {
             return true;
         }
-        let token_start = value[..mt.start()]
-            .rfind(|c: char| c.is_ascii_whitespace())
-            .map_or(0, |i| i + 1);
-        !value[token_start..]
-            .to_ascii_lowercase()
-            .starts_with("elementor-widget")
+        if is_taxonomy(token) {
+            return false;
+        }
+        !(value[mt.start()..mt.end()].eq_ignore_ascii_case("widget")
+            && token.to_ascii_lowercase().starts_with("elementor-widget"))
     })
 }
 
 fn has_part(value: &str, list: &[&str]) -> bool {
     value
-        .split(|c: char| !c.is_ascii_alphanumeric())
+        .split_ascii_whitespace()
+        .filter(|t| !is_taxonomy(t))
+        .flat_map(|t| t.split(|c: char| !c.is_ascii_alphanumeric()))
         .any(|t| !t.is_empty() && list.iter().any(|w| w.eq_ignore_ascii_case(t)))
 }
 
@@ -515,7 +547,7 @@ fn in_boilerplate(dom: &Dom, id: u32, root: u32, m: &Matchers) -> bool {
             return true;
         }
         let (c, i) = class_and_id(dom, at);
-        let any = |ac: &AhoCorasick| c.is_some_and(|c| ac.is_match(c)) || i.is_some_and(|i| ac.is_match(i));
+        let any = |ac: &AhoCorasick| c.is_some_and(|c| marked(ac, c)) || i.is_some_and(|i| marked(ac, i));
         if !any(&m.body) && (any(&m.drop) || any(&m.strict_drop) || any(&m.comment)) {
             return true;
         }
@@ -566,7 +598,7 @@ fn scored_zone(dom: &Dom, s: &Stats, root: u32, m: &Matchers) -> Option<Vec<u32>
     let skip = |id: u32| drop_element(dom, s, id, zone_text, Rules::Lenient, &config, m);
     let weight = |id: u32| {
         let (c, i) = class_and_id(dom, id);
-        let any = |ac: &AhoCorasick| c.is_some_and(|c| ac.is_match(c)) || i.is_some_and(|i| ac.is_match(i));
+        let any = |ac: &AhoCorasick| c.is_some_and(|c| marked(ac, c)) || i.is_some_and(|i| marked(ac, i));
         let mut w = 0.0;
         if any(&m.body)
             || c.is_some_and(|c| has_part(c, POSITIVE_PARTS))
@@ -782,12 +814,11 @@ fn drop_element(
     }
     let (class, idv) = class_and_id(dom, id);
     if class.is_some() || idv.is_some() {
-        let any = |ac: &AhoCorasick| class.is_some_and(|c| ac.is_match(c)) || idv.is_some_and(|i| ac.is_match(i));
+        let any = |ac: &AhoCorasick| class.is_some_and(|c| marked(ac, c)) || idv.is_some_and(|i| marked(ac, i));
         if any(&m.body) {
             return false;
         }
-        let drop = class.is_some_and(|c| drop_match(&m.drop, c)) || idv.is_some_and(|i| drop_match(&m.drop, i));
-        if drop
+        if any(&m.drop)
             || (strict && any(&m.strict_drop))
             || (article && any(&m.article_drop))
             || (!config.include_comments && any(&m.comment))
@@ -1249,6 +1280,21 @@ mod tests {
                 && !text.contains("Advert"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn taxonomy_classes_are_not_marks() {
+        // WordPress puts the post's categories and tags on its container: `category-social-media`
+        // says what the post is about, not that it is a share widget.
+        let body = "<p>A paragraph of the post, long enough to be the content of this page.</p>".repeat(3);
+        let html = format!(
+            "<body><main><div class='post category-social-media tag-share'>{body}</div>\
+             <div class='post category-travel'>{body}</div>\
+             <div class='share-buttons'>Share this</div><div class='tag-list'><a href=/t>tag</a></div></main></body>"
+        );
+        let t = text(&html);
+        assert_eq!(t.matches("A paragraph of the post").count(), 6, "{t}");
+        assert!(!t.contains("Share this") && !t.contains("tag"), "{t}");
     }
 
     #[test]
