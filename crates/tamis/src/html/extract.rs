@@ -623,6 +623,59 @@ const POSITIVE_PARTS: &[&str] = &[
     "article", "body", "content", "entry", "hentry", "main", "page", "post", "text", "blog", "story",
 ];
 
+/// Class/id substrings of an article's lead (standfirst): `article-intro`, `c-lead`, `bajada`.
+const LEAD_MARKS: &[&str] = &["intro", "standfirst", "bajada", "chapo", "chapeau"];
+
+/// Class/id parts of a lead (`lead` as a substring would match `leaderboard` ad slots).
+const LEAD_PARTS: &[&str] = &["lead", "deck", "summary", "excerpt", "abstract", "subheadline"];
+
+/// The article's lead when it sits outside the zone, before it, in the same container (up to three
+/// levels up): a lead-marked element of 40–2 000 text bytes, little of it link text, outside
+/// boilerplate. The closest such element before the zone.
+fn lead_of(dom: &Dom, s: &Stats, zone: u32, root: u32, m: &Matchers) -> Option<u32> {
+    let mut top = zone;
+    for _ in 0..3 {
+        let up = dom.node(top).parent;
+        if up == NONE || up == root {
+            break;
+        }
+        top = up;
+    }
+    if top == zone {
+        return None;
+    }
+    let mut lead = None;
+    let mut it = dom.descendants(top);
+    while let Some(id) = it.next() {
+        if id == zone {
+            break;
+        }
+        let tag = dom.tag(id);
+        if tag == tags::TEXT {
+            continue;
+        }
+        if is_skipped(tag) {
+            it.skip_children(id);
+            continue;
+        }
+        let t = s.text[id as usize];
+        // Ancestors of the zone are passed through (their descendants before the zone are looked at).
+        if !(40..=2000).contains(&t) || s.link[id as usize] * 10 > t * 3 || is_inside(dom, zone, id) {
+            continue;
+        }
+        let (c, i) = class_and_id(dom, id);
+        let is_lead = |v: &str| {
+            let low = v.to_ascii_lowercase();
+            LEAD_MARKS.iter().any(|w| low.contains(w)) || has_part(v, LEAD_PARTS)
+        };
+        if (c.is_some_and(is_lead) || i.is_some_and(is_lead)) && !in_boilerplate(dom, id, top, m) {
+            lead = Some(id);
+            it.skip_children(id);
+        }
+    }
+    lead
+}
+
 /// Choose the content zone: (nodes, how); more than one node when an article body is split.
 ///
 /// On pages typed as articles (JSON-LD / `og:type`) without an article-body mark, the element
@@ -1110,6 +1163,13 @@ pub fn main_text(dom: &Dom, meta: &PageMeta, config: &ExtractConfig) -> (String,
         Rules::Lenient
     };
     let mut text = String::new();
+    let mut zones = zones;
+    // Measured on the dev halves: +0.003 snippet F1 on trafilatura's set, level elsewhere.
+    if matches!(how, "article_body" | "paragraphs" | "article") {
+        if let Some(lead) = lead_of(dom, &s, zones[0], root, m) {
+            zones.insert(0, lead);
+        }
+    }
     for &zone in &zones {
         let part = render(dom, &s, zone, rules, config, m);
         if !text.is_empty() && !part.is_empty() {
@@ -1295,6 +1355,24 @@ mod tests {
         let t = text(&html);
         assert_eq!(t.matches("A paragraph of the post").count(), 6, "{t}");
         assert!(!t.contains("Share this") && !t.contains("tag"), "{t}");
+    }
+
+    #[test]
+    fn the_lead_before_the_body_is_kept() {
+        let para = "<p>The body of the story goes on with details, quotes and figures.</p>".repeat(5);
+        let html = format!(
+            "<body><article><div class=article-header><h1>Title</h1>\
+             <div class=article__lead>The lead says in two lines what the story is about.</div>\
+             <div class=leaderboard-ad>Advertisement here</div></div>\
+             <div class=article-body>{para}</div></article><div class=intro-promo>Other story</div></body>"
+        );
+        let (zone, text) = zone_and_text(&html);
+        assert_eq!(zone, "article_body");
+        assert!(text.starts_with("The lead says"), "{text}");
+        assert!(
+            !text.contains("Advertisement") && !text.contains("Other story"),
+            "{text}"
+        );
     }
 
     #[test]
