@@ -1006,9 +1006,13 @@ fn render(dom: &Dom, s: &Stats, zone: u32, rules: Rules, config: &ExtractConfig,
         pre: 0,
     };
     // A heading directly followed by removed content (or ending the text) introduces boilerplate
-    // ("Related articles", "More on this topic"): it goes too. (start, end) of the last heading's output.
-    let mut heading_start = 0;
-    let mut last_heading: Option<(usize, usize)> = None;
+    // ("Related articles", "More on this topic"): it goes too; so does a short block that is not a
+    // sentence ("Mehr zum Thema:") directly followed by removed content. (start, end, is a heading)
+    // of the last such output; `starts` holds where each entered element's output began.
+    // (Labels only on article-like zones: on listings they name the sections.)
+    let strict = matches!(rules, Rules::Article | Rules::Strict);
+    let mut starts: Vec<usize> = Vec::new();
+    let mut last_heading: Option<(usize, usize, bool)> = None;
     let mut cur = dom.node(zone).first_child;
     while cur != NONE {
         let node = dom.node(cur);
@@ -1016,17 +1020,22 @@ fn render(dom: &Dom, s: &Stats, zone: u32, rules: Rules, config: &ExtractConfig,
         if node.tag == tags::TEXT {
             out.text(dom.text_of(cur));
         } else if drop_element(dom, s, cur, zone_text, rules, config, m) {
-            if let Some((start, end)) = last_heading {
+            if let Some((start, end, _)) = last_heading {
                 if out.s.len() == end && !is_skipped(node.tag) && s.text[cur as usize] > 0 {
                     out.s.truncate(start);
+                    // Open elements that began inside the removed text now begin at its start.
+                    for open in starts.iter_mut().rev() {
+                        if *open <= start {
+                            break;
+                        }
+                        *open = start;
+                    }
                     last_heading = None;
                 }
             }
         } else {
             descend = true;
-            if tags::is_heading(node.tag) {
-                heading_start = out.s.len();
-            }
+            starts.push(out.s.len());
             match node.tag {
                 tags::BR => out.brk(1),
                 tags::HR => out.brk(2),
@@ -1053,8 +1062,15 @@ fn render(dom: &Dom, s: &Stats, zone: u32, rules: Rules, config: &ExtractConfig,
         loop {
             if entered {
                 let t = dom.tag(at);
+                let start = starts.pop().unwrap_or(0);
                 if tags::is_heading(t) {
-                    last_heading = Some((heading_start, out.s.len()));
+                    last_heading = Some((start, out.s.len(), true));
+                } else if strict
+                    && block_level(t) == 2
+                    && out.s.len().saturating_sub(start) <= 64
+                    && out.s.get(start..).is_some_and(is_intro_line)
+                {
+                    last_heading = Some((start, out.s.len(), false));
                 }
                 if t == tags::PRE {
                     out.pre = out.pre.saturating_sub(1);
@@ -1079,12 +1095,19 @@ fn render(dom: &Dom, s: &Stats, zone: u32, rules: Rules, config: &ExtractConfig,
             }
         }
     }
-    if let Some((start, end)) = last_heading {
+    if let Some((start, end, true)) = last_heading {
         if out.s.len() == end {
             out.s.truncate(start);
         }
     }
     out.s
+}
+
+/// One short line that is not a sentence: a label introducing what follows ("Mehr zum Thema:",
+/// "See also").
+fn is_intro_line(out: &str) -> bool {
+    let t = out.trim();
+    !t.is_empty() && t.len() <= 60 && !t.contains('\n') && !t.ends_with(['.', '!', '?', '"', '»', '”'])
 }
 
 /// Main text of a parsed page and how its zone was chosen.
@@ -1373,6 +1396,19 @@ mod tests {
             !text.contains("Advertisement") && !text.contains("Other story"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn labels_of_removed_link_lists_go_with_them() {
+        let para = "<p>The body of the story goes on with details, quotes and figures.</p>".repeat(5);
+        let html = format!(
+            "<body><div class=article-body>{para}<p>Short closing line</p>\
+             <div><strong>Mehr zum Thema:</strong></div><ul><li><a href=/a>Story A</a></li><li><a href=/b>Story B</a></li></ul>\
+             <p>A last sentence.</p></div></body>"
+        );
+        let t = text(&html);
+        assert!(t.contains("Short closing line") && t.ends_with("A last sentence."), "{t}");
+        assert!(!t.contains("Mehr zum Thema") && !t.contains("Story A"), "{t}");
     }
 
     #[test]
