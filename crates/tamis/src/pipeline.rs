@@ -760,7 +760,7 @@ fn run_worker_stages(
     for (i, stage) in stages.iter().enumerate() {
         let StageImpl::Parallel(s) = &stage.imp else { continue };
         match apply(&stage.info, &mut stats[i + 1], &mut doc, &mut meter, insights, |d| {
-            s.process(d)
+            process_guarded(s.as_ref(), d)
         }) {
             Ok(None) => {}
             Ok(Some(reason)) => {
@@ -860,6 +860,22 @@ fn harvest_signals(stage: &StageInfo, stats: &mut StageStats, doc: &mut Document
             }
         }
     }
+}
+
+/// `stage.process(doc)`, with a panic turned into this document's error (kind `panic`): a bug
+/// met by one record must not take the worker, and with it the run, down.
+fn process_guarded(stage: &dyn Stage, doc: &mut Document) -> std::result::Result<Verdict, StageError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| stage.process(doc))).unwrap_or_else(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        Err(StageError {
+            kind: "panic",
+            message: format!("internal error (please report it with this record): {what}"),
+        })
+    })
 }
 
 /// Run one stage on one document, counting; Ok(Some(reason)) = drop, Ok(None) = continue.
@@ -1333,4 +1349,36 @@ pub(crate) fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
         f.sync_all().map_err(|e| Error::io(&tmp, e))?;
     }
     std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Panics;
+
+    impl Stage for Panics {
+        fn process(&self, doc: &mut Document) -> std::result::Result<Verdict, StageError> {
+            panic!("slice index {} out of range", doc.text().map_or(0, str::len) + 7);
+        }
+    }
+
+    #[test]
+    fn a_panicking_stage_is_the_documents_error() {
+        let source = crate::document::Source {
+            file: "in.jsonl".into(),
+            record: 0,
+            offset: Some(0),
+        };
+        let mut doc = Document::new_text("d1", "some text", source);
+        let e = process_guarded(&Panics, &mut doc).err();
+        let e = e.map(|e| (e.kind, e.message));
+        assert_eq!(
+            e,
+            Some((
+                "panic",
+                "internal error (please report it with this record): slice index 16 out of range".to_string()
+            ))
+        );
+    }
 }

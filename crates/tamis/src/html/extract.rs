@@ -1407,7 +1407,10 @@ mod tests {
              <p>A last sentence.</p></div></body>"
         );
         let t = text(&html);
-        assert!(t.contains("Short closing line") && t.ends_with("A last sentence."), "{t}");
+        assert!(
+            t.contains("Short closing line") && t.ends_with("A last sentence."),
+            "{t}"
+        );
         assert!(!t.contains("Mehr zum Thema") && !t.contains("Story A"), "{t}");
     }
 
