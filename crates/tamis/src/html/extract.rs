@@ -691,16 +691,8 @@ fn choose_zone(dom: &Dom, s: &Stats, root: u32, kind: PageKind, m: &Matchers) ->
     let mut best_article = (NONE, 0u32);
     let mut articles = 0usize;
     let mut best_main = (NONE, 0u32);
-    let mut it = dom.descendants(root);
-    while let Some(id) = it.next() {
+    for id in dom.elements_pruned(root, |id| is_skipped(dom.tag(id))) {
         let tag = dom.tag(id);
-        if tag == tags::TEXT {
-            continue;
-        }
-        if is_skipped(tag) {
-            it.skip_children(id);
-            continue;
-        }
         let t = s.text[id as usize];
         let pt = s.ptext[id as usize];
         total_p += u64::from(pt);

@@ -91,16 +91,8 @@ pub(super) fn best_zone(
     let n = dom.nodes.len();
     let mut score: Vec<f64> = vec![0.0; n];
     let mut seen: Vec<bool> = vec![false; n];
-    let mut it = dom.descendants(root);
-    while let Some(id) = it.next() {
+    for id in dom.elements_pruned(root, &skip) {
         let tag = dom.tag(id);
-        if tag == tags::TEXT {
-            continue;
-        }
-        if skip(id) {
-            it.skip_children(id);
-            continue;
-        }
         let paragraph = matches!(tag, tags::P | tags::PRE | tags::TD) || (tag == tags::DIV && own_text(dom, id) >= 25);
         let chars = st.text[id as usize] as usize;
         if !paragraph || chars < 25 {

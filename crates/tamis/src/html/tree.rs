@@ -200,6 +200,15 @@ impl Dom {
         }
     }
 
+    /// Pre-order walk of the elements (no text nodes) under `root`; an element for which `prune`
+    /// holds is neither returned nor entered.
+    pub fn elements_pruned<F: Fn(u32) -> bool>(&self, root: u32, prune: F) -> ElementsPruned<'_, F> {
+        ElementsPruned {
+            inner: self.descendants(root),
+            prune,
+        }
+    }
+
     /// The first element with `tag` in document order.
     pub fn find(&self, tag: Tag) -> Option<u32> {
         (1..self.nodes.len() as u32).find(|&i| self.node(i).tag == tag)
@@ -220,6 +229,29 @@ impl Iterator for Children<'_> {
         let id = self.next;
         self.next = self.dom.node(id).next_sibling;
         Some(id)
+    }
+}
+
+/// See [`Dom::elements_pruned`].
+pub struct ElementsPruned<'a, F> {
+    inner: Descendants<'a>,
+    prune: F,
+}
+
+impl<F: Fn(u32) -> bool> Iterator for ElementsPruned<'_, F> {
+    type Item = u32;
+    fn next(&mut self) -> Option<u32> {
+        loop {
+            let id = self.inner.next()?;
+            if self.inner.dom.tag(id) == tags::TEXT {
+                continue;
+            }
+            if (self.prune)(id) {
+                self.inner.skip_children(id);
+                continue;
+            }
+            return Some(id);
+        }
     }
 }
 
