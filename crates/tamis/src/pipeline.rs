@@ -161,7 +161,7 @@ fn site_line_pass(config: &CleanLinesConfig, inputs: &Inputs<'_>) -> Result<Site
     for file in inputs.files {
         for mut doc in readers::open(file, inputs.config, None)?.flatten() {
             if let Some(x) = &extract {
-                if doc.text().is_none() && !matches!(x.process(&mut doc), Ok(Verdict::Keep)) {
+                if doc.text().is_none() && !matches!(process_guarded(x, &mut doc), Ok(Verdict::Keep)) {
                     continue;
                 }
             }
@@ -1091,7 +1091,9 @@ impl Sequencer<'_> {
                 StageImpl::Parallel(s) => {
                     // This stage may rewrite the document: a line made on the worker is stale.
                     line = None;
-                    apply(info, stats, &mut doc, &mut meter, &mut self.scratch, |d| s.process(d))
+                    apply(info, stats, &mut doc, &mut meter, &mut self.scratch, |d| {
+                        process_guarded(s.as_ref(), d)
+                    })
                 }
             };
             match result {

@@ -201,6 +201,8 @@ struct Stats {
     ptext: Vec<u32>,
     /// Text inside `<p>` elements of the subtree.
     pin: Vec<u32>,
+    /// Commas (Latin and CJK) in the subtree's text (Readability's scoring).
+    commas: Vec<u32>,
 }
 
 fn stats(dom: &Dom) -> Stats {
@@ -211,15 +213,14 @@ fn stats(dom: &Dom) -> Stats {
         heads: vec![0; n],
         ptext: vec![0; n],
         pin: vec![0; n],
+        commas: vec![0; n],
     };
     for i in (1..n).rev() {
         let node = dom.node(i as u32);
         if node.tag == tags::TEXT {
-            s.text[i] = dom
-                .text_of(i as u32)
-                .bytes()
-                .filter(|b| !b.is_ascii_whitespace())
-                .count() as u32;
+            let text = dom.text_of(i as u32);
+            s.text[i] = text.bytes().filter(|b| !b.is_ascii_whitespace()).count() as u32;
+            s.commas[i] = super::score::commas(text);
         } else if is_skipped(node.tag) {
             continue;
         } else if node.tag == tags::A {
@@ -236,6 +237,7 @@ fn stats(dom: &Dom) -> Stats {
             s.pin[i] = s.text[i];
         }
         s.pin[p] = s.pin[p].saturating_add(s.pin[i]);
+        s.commas[p] = s.commas[p].saturating_add(s.commas[i]);
     }
     s
 }
@@ -473,17 +475,6 @@ const TAXONOMY_PREFIXES: &[&str] = &[
     "entry-tag-",
 ];
 
-/// The whitespace-separated token of `value` around byte `at`.
-fn token_at(value: &str, at: usize) -> &str {
-    let start = value[..at]
-        .rfind(|c: char| c.is_ascii_whitespace())
-        .map_or(0, |i| i + 1);
-    let end = value[at..]
-        .find(|c: char| c.is_ascii_whitespace())
-        .map_or(value.len(), |i| at + i);
-    &value[start..end]
-}
-
 fn is_taxonomy(token: &str) -> bool {
     let t = token.as_bytes();
     TAXONOMY_PREFIXES
@@ -493,18 +484,19 @@ fn is_taxonomy(token: &str) -> bool {
 
 /// A mark of `ac` in a class or id, outside taxonomy names (unless the mark is the whole name,
 /// like `tag-list`) and except `widget` inside the page builder Elementor's `elementor-widget…`
-/// names, which every content block of its pages carries.
+/// names, which every content block of its pages carries. Token by token, so linear in the value.
 fn marked(ac: &AhoCorasick, value: &str) -> bool {
-    ac.find_iter(value).any(|mt| {
-        let token = token_at(value, mt.start());
-        if token.len() == mt.end() - mt.start() {
-            return true;
-        }
-        if is_taxonomy(token) {
+    value.split_ascii_whitespace().any(|tok| {
+        let mut hits = ac.find_overlapping_iter(tok).peekable();
+        if hits.peek().is_none() {
             return false;
         }
-        !(value[mt.start()..mt.end()].eq_ignore_ascii_case("widget")
-            && token.to_ascii_lowercase().starts_with("elementor-widget"))
+        let elementor = tok.len() >= 16 && tok.as_bytes()[..16].eq_ignore_ascii_case(b"elementor-widget");
+        let taxonomy = is_taxonomy(tok);
+        hits.any(|mt| {
+            (mt.start() == 0 && mt.end() == tok.len())
+                || !(taxonomy || elementor && tok[mt.start()..mt.end()].eq_ignore_ascii_case("widget"))
+        })
     })
 }
 
@@ -537,18 +529,22 @@ fn is_body_mark(dom: &Dom, id: u32, m: &Matchers) -> bool {
     c.is_some_and(|c| m.body.is_match(c)) || i.is_some_and(|i| m.body.is_match(i))
 }
 
+/// Whether element `id` is boilerplate by its tag or class/id (and carries no body mark).
+fn own_boilerplate(dom: &Dom, id: u32, m: &Matchers) -> bool {
+    if matches!(dom.tag(id), tags::NAV | tags::ASIDE | tags::FOOTER | tags::HEADER) {
+        return true;
+    }
+    let (c, i) = class_and_id(dom, id);
+    let any = |ac: &AhoCorasick| c.is_some_and(|c| marked(ac, c)) || i.is_some_and(|i| marked(ac, i));
+    !any(&m.body) && (any(&m.drop) || any(&m.strict_drop) || any(&m.comment))
+}
+
 /// Whether an ancestor of `id` (below `root`) is boilerplate by its tag or class/id: a body mark
 /// there belongs to a teaser, a sidebar or a comment, not to the article.
 fn in_boilerplate(dom: &Dom, id: u32, root: u32, m: &Matchers) -> bool {
     let mut at = dom.node(id).parent;
     while at != NONE && at != root {
-        let tag = dom.tag(at);
-        if matches!(tag, tags::NAV | tags::ASIDE | tags::FOOTER | tags::HEADER) {
-            return true;
-        }
-        let (c, i) = class_and_id(dom, at);
-        let any = |ac: &AhoCorasick| c.is_some_and(|c| marked(ac, c)) || i.is_some_and(|i| marked(ac, i));
-        if !any(&m.body) && (any(&m.drop) || any(&m.strict_drop) || any(&m.comment)) {
+        if own_boilerplate(dom, at, m) {
             return true;
         }
         at = dom.node(at).parent;
@@ -614,6 +610,7 @@ fn scored_zone(dom: &Dom, s: &Stats, root: u32, m: &Matchers) -> Option<Vec<u32>
     let st = TextStats {
         text: &s.text,
         link: &s.link,
+        commas: &s.commas,
     };
     best_zone(dom, &st, root, skip, weight)
 }
@@ -644,6 +641,14 @@ fn lead_of(dom: &Dom, s: &Stats, zone: u32, root: u32, m: &Matchers) -> Option<u
     if top == zone {
         return None;
     }
+    // The zone and its ancestors up to `top` (at most four nodes): passed through.
+    let mut path = vec![zone];
+    while let Some(&last) = path.last() {
+        if last == top {
+            break;
+        }
+        path.push(dom.node(last).parent);
+    }
     let mut lead = None;
     let mut it = dom.descendants(top);
     while let Some(id) = it.next() {
@@ -651,16 +656,16 @@ fn lead_of(dom: &Dom, s: &Stats, zone: u32, root: u32, m: &Matchers) -> Option<u
             break;
         }
         let tag = dom.tag(id);
-        if tag == tags::TEXT {
+        if tag == tags::TEXT || path.contains(&id) {
             continue;
         }
-        if is_skipped(tag) {
+        // Boilerplate (by tag or its own class) is not entered: a lead mark in it is a promo's.
+        if is_skipped(tag) || own_boilerplate(dom, id, m) {
             it.skip_children(id);
             continue;
         }
         let t = s.text[id as usize];
-        // Ancestors of the zone are passed through (their descendants before the zone are looked at).
-        if !(40..=2000).contains(&t) || s.link[id as usize] * 10 > t * 3 || is_inside(dom, zone, id) {
+        if !(40..=2000).contains(&t) || s.link[id as usize] * 10 > t * 3 {
             continue;
         }
         let (c, i) = class_and_id(dom, id);
@@ -668,7 +673,7 @@ fn lead_of(dom: &Dom, s: &Stats, zone: u32, root: u32, m: &Matchers) -> Option<u
             let low = v.to_ascii_lowercase();
             LEAD_MARKS.iter().any(|w| low.contains(w)) || has_part(v, LEAD_PARTS)
         };
-        if (c.is_some_and(is_lead) || i.is_some_and(is_lead)) && !in_boilerplate(dom, id, top, m) {
+        if c.is_some_and(is_lead) || i.is_some_and(is_lead) {
             lead = Some(id);
             it.skip_children(id);
         }
@@ -755,8 +760,9 @@ fn choose_zone(dom: &Dom, s: &Stats, root: u32, kind: PageKind, m: &Matchers) ->
     }
     // Else Readability's scoring, when its zone holds at least half of the page's paragraph text.
     if let Some(zone) = scored_zone(dom, s, root, m) {
-        let pin: u32 = zone.iter().map(|&z| s.pin[z as usize]).sum();
-        if enough(zone.iter().map(|&z| s.text[z as usize]).sum()) && pin * 2 >= s.pin[root as usize] {
+        let pin: u64 = zone.iter().map(|&z| u64::from(s.pin[z as usize])).sum();
+        let text = zone.iter().map(|&z| s.text[z as usize]).fold(0u32, u32::saturating_add);
+        if enough(text) && pin * 2 >= u64::from(s.pin[root as usize]) {
             return (zone, "scored");
         }
     }
@@ -1404,6 +1410,25 @@ mod tests {
             "{t}"
         );
         assert!(!t.contains("Mehr zum Thema") && !t.contains("Story A"), "{t}");
+    }
+
+    #[test]
+    fn adversarial_markup_stays_linear() {
+        // One class token of a megabyte (every position a mark match), nested paragraph-like divs
+        // with commas (scoring), nested lead-marked elements inside boilerplate before the body:
+        // each was a quadratic path once; the page must come back with its text.
+        let token = format!("tag-{}", "menu".repeat(250_000));
+        let nested = "<div>text, with, commas, enough of it here".repeat(400) + &"</div>".repeat(400);
+        let intros =
+            "<i class=intro>".repeat(400) + "a lead-like text of forty bytes or more here" + &"</i>".repeat(400);
+        let para = "<p>The body of the story goes on with details, quotes and figures.</p>".repeat(5);
+        let html = format!(
+            "<body><div class='{token}'>x</div>{nested}<article><div class=footer>{intros}</div>\
+             <div class=article-body>{para}</div></article></body>"
+        );
+        let t = text(&html);
+        assert!(t.contains("The body of the story"), "{}", &t[..t.len().min(300)]);
+        assert!(!t.contains("lead-like"), "{}", &t[..t.len().min(300)]);
     }
 
     #[test]

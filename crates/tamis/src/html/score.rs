@@ -19,10 +19,12 @@ const LEVELS: usize = 5;
 /// a post's text eight levels deep).
 const SERIES_LEVELS: usize = 10;
 
-/// Per-node inputs of [`best_zone`]: non-space text bytes and link-text bytes of each subtree.
+/// Per-node inputs of [`best_zone`]: non-space text bytes, link-text bytes and commas of each
+/// subtree (computed once, bottom-up: no subtree is walked again here).
 pub(super) struct TextStats<'a> {
     pub text: &'a [u32],
     pub link: &'a [u32],
+    pub commas: &'a [u32],
 }
 
 fn base_score(tag: tags::Tag) -> f64 {
@@ -36,19 +38,11 @@ fn base_score(tag: tags::Tag) -> f64 {
     }
 }
 
-/// Commas of a subtree's text, Latin and CJK (Readability counts `,` and their look-alikes).
-fn commas(dom: &Dom, id: u32) -> usize {
-    let mut n = 0;
-    for d in dom.descendants(id) {
-        if dom.tag(d) == tags::TEXT {
-            n += dom
-                .text_of(d)
-                .chars()
-                .filter(|c| matches!(c, ',' | '，' | '、' | '،' | '﹐' | '︐'))
-                .count();
-        }
-    }
-    n
+/// Commas of a text, Latin and CJK (Readability counts `,` and their look-alikes).
+pub(super) fn commas(text: &str) -> u32 {
+    text.chars()
+        .filter(|c| matches!(c, ',' | '，' | '、' | '،' | '﹐' | '︐'))
+        .count() as u32
 }
 
 /// Text bytes directly inside `id` (not in child elements).
@@ -64,9 +58,14 @@ fn own_text(dom: &Dom, id: u32) -> usize {
     n
 }
 
-/// Siblings of `id` with its tag and class attribute and 100+ bytes of text.
+/// Siblings of `id` with its tag and (non-empty) class attribute and 100+ bytes of text.
 fn series(dom: &Dom, st: &TextStats<'_>, id: u32) -> usize {
     let (tag, class) = (dom.tag(id), dom.attr(id, AttrName::Class));
+    // Without a class, same-tag siblings are just a page's blocks, not a series.
+    let Some(class) = class.filter(|c| !c.trim().is_empty()) else {
+        return 0;
+    };
+    let class = Some(class);
     let mut n = 0;
     let mut c = dom.node(dom.node(id).parent).first_child;
     while c != NONE {
@@ -98,7 +97,7 @@ pub(super) fn best_zone(
         if !paragraph || chars < 25 {
             continue;
         }
-        let points = 1.0 + commas(dom, id) as f64 + (chars as f64 / 100.0).min(3.0);
+        let points = 1.0 + f64::from(st.commas[id as usize]) + (chars as f64 / 100.0).min(3.0);
         let mut at = dom.node(id).parent;
         for level in 0..LEVELS {
             if at == NONE || at == dom.node(root).parent {
