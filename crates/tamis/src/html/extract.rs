@@ -486,11 +486,18 @@ fn is_taxonomy(token: &str) -> bool {
         .any(|p| t.len() > p.len() && t[..p.len()].eq_ignore_ascii_case(p.as_bytes()))
 }
 
+/// Class names of a CMS item's publishing state, not of what it is: Drupal puts `node--promoted`
+/// ("promoted to the front page") and `node--sticky` on the article itself.
+const STATE_NAMES: &[&str] = &["node--promoted", "node--sticky"];
+
 /// A mark of `ac` in a class or id, outside taxonomy names (unless the mark is the whole name,
 /// like `tag-list`) and except `widget` inside the page builder Elementor's `elementor-widget…`
 /// names, which every content block of its pages carries. Token by token, so linear in the value.
 fn marked(ac: &AhoCorasick, value: &str) -> bool {
     value.split_ascii_whitespace().any(|tok| {
+        if STATE_NAMES.iter().any(|n| n.eq_ignore_ascii_case(tok)) {
+            return false;
+        }
         let mut hits = ac.find_overlapping_iter(tok).peekable();
         if hits.peek().is_none() {
             return false;
@@ -548,11 +555,13 @@ fn own_boilerplate(dom: &Dom, id: u32, m: &Matchers) -> bool {
     !any(&m.body) && (any(&m.drop) || any(&m.strict_drop) || any(&m.comment))
 }
 
-/// Whether an ancestor of `id` (below `root`) is boilerplate by its tag or class/id: a body mark
-/// there belongs to a teaser, a sidebar or a comment, not to the article.
-fn in_boilerplate(dom: &Dom, id: u32, root: u32, m: &Matchers) -> bool {
+/// Whether an ancestor of `id` below `stop` (an element containing the article's main part) is
+/// boilerplate by its tag or class/id: a body mark there belongs to a teaser, a sidebar or a
+/// comment, not to the article. Containers shared with the main part are not evidence (a
+/// `has-recommendations` wrapper around the whole article).
+fn in_boilerplate(dom: &Dom, id: u32, stop: impl Fn(u32) -> bool, m: &Matchers) -> bool {
     let mut at = dom.node(id).parent;
-    while at != NONE && at != root {
+    while at != NONE && !stop(at) {
         if own_boilerplate(dom, at, m) {
             return true;
         }
@@ -577,14 +586,26 @@ fn is_inside(dom: &Dom, id: u32, ancestor: u32) -> bool {
 /// outside boilerplate, holding at least a tenth of `best`'s text. In document order.
 fn body_parts(dom: &Dom, s: &Stats, best: u32, marked: &[u32], root: u32, m: &Matchers) -> Vec<u32> {
     let min = (s.text[best as usize] / 10).max(100);
+    // `best`'s ancestors up to the zone root, sorted for lookups.
+    let mut above = Vec::new();
+    let mut at = best;
+    while at != NONE {
+        above.push(at);
+        if at == root {
+            break;
+        }
+        at = dom.node(at).parent;
+    }
+    above.sort_unstable();
+    let contains_best = |id: u32| above.binary_search(&id).is_ok();
     let mut parts: Vec<u32> = Vec::new();
     for &c in marked {
         if c == best
             || s.text[c as usize] < min
             || is_inside(dom, c, best)
-            || is_inside(dom, best, c)
+            || contains_best(c)
             || parts.iter().any(|&p| is_inside(dom, c, p))
-            || in_boilerplate(dom, c, root, m)
+            || in_boilerplate(dom, c, contains_best, m)
         {
             continue;
         }
