@@ -199,7 +199,7 @@ struct Stats {
     heads: Vec<u16>,
     /// Text of direct `<p>` children.
     ptext: Vec<u32>,
-    /// Text inside `<p>` elements of the subtree.
+    /// Text inside paragraphs (`<p>`, `<div>` with 100+ bytes of own text) of the subtree.
     pin: Vec<u32>,
     /// Commas (Latin and CJK) in the subtree's text (Readability's scoring).
     commas: Vec<u32>,
@@ -215,6 +215,8 @@ fn stats(dom: &Dom) -> Stats {
         pin: vec![0; n],
         commas: vec![0; n],
     };
+    // Text bytes directly inside each element.
+    let mut own = vec![0u32; n];
     for i in (1..n).rev() {
         let node = dom.node(i as u32);
         if node.tag == tags::TEXT {
@@ -232,9 +234,16 @@ fn stats(dom: &Dom) -> Stats {
         s.text[p] = s.text[p].saturating_add(s.text[i]);
         s.link[p] = s.link[p].saturating_add(s.link[i]);
         s.heads[p] = s.heads[p].saturating_add(s.heads[i]);
+        if node.tag == tags::TEXT {
+            own[p] = own[p].saturating_add(s.text[i]);
+        }
         if node.tag == tags::P {
             s.ptext[p] = s.ptext[p].saturating_add(s.text[i]);
             s.pin[i] = s.text[i];
+        } else if node.tag == tags::DIV && own[i] >= 100 {
+            // A `div` holding a paragraph of text directly is a paragraph too (Readability turns such
+            // divs into `p`); short direct text is a label, not a paragraph.
+            s.pin[i] = s.pin[i].max(s.text[i]);
         }
         s.pin[p] = s.pin[p].saturating_add(s.pin[i]);
         s.commas[p] = s.commas[p].saturating_add(s.commas[i]);
