@@ -627,10 +627,9 @@ fn body_parts(dom: &Dom, s: &Stats, best: u32, marked: &[u32], root: u32, m: &Ma
 
 /// Readability's best-scored element and its joining siblings (see [`super::score`]), with this
 /// module's boilerplate rules as its "unlikely candidates" and body/drop marks as its class weight.
-fn scored_zone(dom: &Dom, s: &Stats, root: u32, m: &Matchers) -> Option<Vec<u32>> {
-    let config = ExtractConfig::default();
+fn scored_zone(dom: &Dom, s: &Stats, root: u32, config: &ExtractConfig, m: &Matchers) -> Option<Vec<u32>> {
     let zone_text = s.text[root as usize];
-    let skip = |id: u32| drop_element(dom, s, id, zone_text, Rules::Lenient, &config, m);
+    let skip = |id: u32| drop_element(dom, s, id, zone_text, Rules::Lenient, config, m);
     let weight = |id: u32| {
         let (c, i) = class_and_id(dom, id);
         let any = |ac: &AhoCorasick| class_or_id_marked(c, i, ac);
@@ -641,7 +640,7 @@ fn scored_zone(dom: &Dom, s: &Stats, root: u32, m: &Matchers) -> Option<Vec<u32>
         {
             w += 25.0;
         }
-        if any(&m.drop) || any(&m.strict_drop) || any(&m.comment) {
+        if any(&m.drop) || any(&m.strict_drop) || (!config.include_comments && any(&m.comment)) {
             w -= 25.0;
         }
         w
@@ -782,7 +781,14 @@ fn described_lead(dom: &Dom, s: &Stats, zone: u32, root: u32, description: &str)
 ///
 /// On pages typed as articles (JSON-LD / `og:type`) without an article-body mark, the element
 /// with the most direct `<p>` text wins when it holds most of the page's paragraph text.
-fn choose_zone(dom: &Dom, s: &Stats, root: u32, kind: PageKind, m: &Matchers) -> (Vec<u32>, &'static str) {
+fn choose_zone(
+    dom: &Dom,
+    s: &Stats,
+    root: u32,
+    kind: PageKind,
+    config: &ExtractConfig,
+    m: &Matchers,
+) -> (Vec<u32>, &'static str) {
     let total = s.text[root as usize];
     // Marked elements with some text, in document order (bounded: a page of thousands of marked
     // teasers does not make the part search quadratic).
@@ -856,7 +862,7 @@ fn choose_zone(dom: &Dom, s: &Stats, root: u32, kind: PageKind, m: &Matchers) ->
         return (vec![best_p.0], "text_block");
     }
     // Else Readability's scoring, when its zone holds at least half of the page's paragraph text.
-    if let Some(zone) = scored_zone(dom, s, root, m) {
+    if let Some(zone) = scored_zone(dom, s, root, config, m) {
         let pin: u64 = zone.iter().map(|&z| u64::from(s.pin[z as usize])).sum();
         let text = zone.iter().map(|&z| s.text[z as usize]).fold(0u32, u32::saturating_add);
         if enough(text) && pin * 2 >= u64::from(s.pin[root as usize]) {
@@ -1260,7 +1266,7 @@ pub fn main_text(dom: &Dom, meta: &PageMeta, config: &ExtractConfig) -> (String,
         return (String::new(), "body");
     }
     let s = stats(dom);
-    let (mut zones, how) = choose_zone(dom, &s, root, kind, m);
+    let (mut zones, how) = choose_zone(dom, &s, root, kind, config, m);
     let rules = if matches!(how, "article_body" | "article" | "paragraphs") {
         if kind == PageKind::Article {
             Rules::Article
@@ -1436,6 +1442,28 @@ mod tests {
             (1..=4).all(|n| text.contains(&format!("Reply {n}:"))) && !text.contains("Forum rules"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn scored_zone_scores_comments_when_they_are_the_content() {
+        // A forum page (JSON-LD) whose posts sit in `comment` blocks, beside a longer column of
+        // rules: the scoring must see the posts (comments are content there).
+        let post = |n: usize| {
+            format!(
+                "<div class=comment-item><div class=comment-text><p>Reply {n}: I tried that, and then, after rebooting, \
+                 the fan still ran loud.</p><p>Any other idea, anyone, before I send it back for a refund?</p>\
+                 <p>Thanks, all of you, for the help so far; I will post an update.</p></div></div>"
+            )
+        };
+        let thread: String = (1..=4).map(post).collect();
+        let side = "<p>Forum rules are simple and short and you should read them before posting</p>".repeat(8);
+        let html = format!(
+            "<html><head><script type=application/ld+json>{{\"@type\":\"DiscussionForumPosting\"}}</script></head>\
+             <body><div class=thread>{thread}</div><div class=rules>{side}</div></body></html>"
+        );
+        let (zone, text) = zone_and_text(&html);
+        assert_eq!(zone, "scored");
+        assert!((1..=4).all(|n| text.contains(&format!("Reply {n}:"))), "{text}");
     }
 
     #[test]
