@@ -798,6 +798,8 @@ fn choose_zone(
     let mut best_body = (NONE, 0u32);
     let mut best_article = (NONE, 0u32);
     let mut articles = 0usize;
+    let mut articles_text = 0u64;
+    let mut second_article = 0u32;
     let mut best_main = (NONE, 0u32);
     for id in dom.elements_pruned(root, |id| is_skipped(dom.tag(id))) {
         let tag = dom.tag(id);
@@ -821,9 +823,13 @@ fn choose_zone(
         if tag == tags::ARTICLE {
             if t >= 200 {
                 articles += 1;
+                articles_text += u64::from(t);
             }
             if t > best_article.1 {
+                second_article = best_article.1;
                 best_article = (id, t);
+            } else if t > second_article {
+                second_article = t;
             }
         }
         if (tag == tags::MAIN
@@ -846,7 +852,11 @@ fn choose_zone(
     {
         return (vec![best_p.0], "paragraphs");
     }
-    if best_article.0 != NONE && articles < 3 && enough(best_article.1) {
+    // One article, or one that dwarfs the others (teaser cards around the story): listings have
+    // many articles of like size.
+    let dominant =
+        u64::from(best_article.1) * 10 >= articles_text * 6 || best_article.1 >= second_article.saturating_mul(5);
+    if best_article.0 != NONE && (articles < 3 || dominant) && enough(best_article.1) {
         return (vec![best_article.0], "article");
     }
     if best_main.0 != NONE && enough(best_main.1) {
@@ -1464,6 +1474,26 @@ mod tests {
         let (zone, text) = zone_and_text(&html);
         assert_eq!(zone, "scored");
         assert!((1..=4).all(|n| text.contains(&format!("Reply {n}:"))), "{text}");
+    }
+
+    #[test]
+    fn a_story_among_teaser_cards_is_the_article_zone() {
+        // Many `<article>` teasers (more text together than the story) around one long story.
+        let card = |n: usize| {
+            format!("<article class=card><a href=/s{n}>Teaser {n}</a><p>A short summary of another story on this site, number {n}, for readers.</p></article>")
+        };
+        let cards: String = (1..=40).map(card).collect();
+        let para = "<p>The body of the story goes on with details, quotes and figures.</p>".repeat(20);
+        let html = format!("<body><main><article class=story>{para}</article>{cards}</main></body>");
+        let (zone, text) = zone_and_text(&html);
+        assert_eq!(zone, "article");
+        assert!(
+            text.contains("The body of the story") && !text.contains("short summary"),
+            "{text}"
+        );
+        // A listing of like-sized articles is not one story.
+        let listing = format!("<body><main>{cards}</main></body>");
+        assert_ne!(zone_and_text(&listing).0, "article");
     }
 
     #[test]
