@@ -920,7 +920,7 @@ fn drop_element(
     if !config.include_tables && matches!(tag, TABLE) {
         return true;
     }
-    if dom.attr(id, AttrName::Hidden).is_some()
+    if dom.attr(id, AttrName::Hidden).is_some() && !is_streamed_segment(dom, id)
         || dom
             .attr(id, AttrName::AriaHidden)
             .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
@@ -1008,6 +1008,17 @@ fn drop_element(
         P => text < 300 && ratio > 0.8,
         _ => false,
     }
+}
+
+/// React's streamed server rendering (Next.js and others) sends each finished Suspense boundary
+/// as `<div hidden id="S:…">` after the placeholder it replaces on load: that `hidden` is not
+/// hidden content, it is the page (the product grid, the article) waiting for a script.
+fn is_streamed_segment(dom: &Dom, id: u32) -> bool {
+    dom.tag(id) == tags::DIV
+        && dom.attr(id, AttrName::Id).is_some_and(|v| {
+            v.strip_prefix("S:")
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_hexdigit()))
+        })
 }
 
 /// How aggressive the keep/drop rules are (see [`drop_element`]).
@@ -1494,6 +1505,26 @@ mod tests {
         // A listing of like-sized articles is not one story.
         let listing = format!("<body><main>{cards}</main></body>");
         assert_ne!(zone_and_text(&listing).0, "article");
+    }
+
+    #[test]
+    fn streamed_react_segments_are_not_hidden_content() {
+        // Next.js / React streaming: the grid arrives as `<div hidden id="S:1">` after its
+        // placeholder; other `hidden` elements stay out.
+        let cards: String = (1..=12)
+            .map(|n| {
+                format!(
+                    "<div class=card><h2>Orndorff Sofa {n}</h2><p>Rated 4.5 out of 5 stars, free delivery.</p></div>"
+                )
+            })
+            .collect();
+        let html = format!(
+            "<body><div><template id=\"B:1\"></template><p>Loading</p></div>\
+             <div hidden id=\"S:1\">{cards}</div><div hidden id=modal>Sign up for our newsletter today and save</div>\
+             <script>$RC(\"B:1\",\"S:1\")</script></body>"
+        );
+        let t = text(&html);
+        assert!(t.contains("Orndorff Sofa 12") && !t.contains("newsletter"), "{t}");
     }
 
     #[test]
