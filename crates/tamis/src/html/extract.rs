@@ -336,7 +336,6 @@ const DROP_MARKS: &[&str] = &[
     "banner",
     "advert",
     "sponsor",
-    "widget",
     "popup",
     "modal",
     "lightbox",
@@ -412,6 +411,10 @@ const ARTICLE_DROP_MARKS: &[&str] = &[
     "also-read",
 ];
 
+/// Class/id substrings of boilerplate that page builders also put on content blocks
+/// (`c-product-widget` holding a review): dropped only under [`AD_MAX_TEXT`] bytes of text.
+const SMALL_DROP_MARKS: &[&str] = &["widget"];
+
 /// Class/id substrings of comment sections.
 const COMMENT_MARKS: &[&str] = &["comment", "disqus", "respond", "replies"];
 
@@ -451,6 +454,7 @@ const DROP_NAMES: &[&str] = &[
 struct Matchers {
     body: AhoCorasick,
     drop: AhoCorasick,
+    small_drop: AhoCorasick,
     strict_drop: AhoCorasick,
     article_drop: AhoCorasick,
     comment: AhoCorasick,
@@ -465,6 +469,7 @@ fn matchers() -> Option<&'static Matchers> {
         Some(Matchers {
             body: build(BODY_MARKS)?,
             drop: build(DROP_MARKS)?,
+            small_drop: build(SMALL_DROP_MARKS)?,
             strict_drop: build(STRICT_DROP_MARKS)?,
             article_drop: build(ARTICLE_DROP_MARKS)?,
             comment: build(COMMENT_MARKS)?,
@@ -561,7 +566,7 @@ fn own_boilerplate(dom: &Dom, id: u32, m: &Matchers) -> bool {
     }
     let (c, i) = class_and_id(dom, id);
     let any = |ac: &AhoCorasick| class_or_id_marked(c, i, ac);
-    !any(&m.body) && (any(&m.drop) || any(&m.strict_drop) || any(&m.comment))
+    !any(&m.body) && (any(&m.drop) || any(&m.small_drop) || any(&m.strict_drop) || any(&m.comment))
 }
 
 /// Whether an ancestor of `id` below `stop` (an element containing the article's main part) is
@@ -640,7 +645,7 @@ fn scored_zone(dom: &Dom, s: &Stats, root: u32, config: &ExtractConfig, m: &Matc
         {
             w += 25.0;
         }
-        if any(&m.drop) || any(&m.strict_drop) || (!config.include_comments && any(&m.comment)) {
+        if any(&m.drop) || any(&m.small_drop) || any(&m.strict_drop) || (!config.include_comments && any(&m.comment)) {
             w -= 25.0;
         }
         w
@@ -983,6 +988,7 @@ fn drop_element(
             return false;
         }
         if any(&m.drop)
+            || (text < AD_MAX_TEXT && any(&m.small_drop))
             || (strict && any(&m.strict_drop))
             || (article && any(&m.article_drop))
             || (!config.include_comments && any(&m.comment))
