@@ -392,9 +392,11 @@ const DROP_MARKS: &[&str] = &[
 
 /// Class/id substrings of boilerplate on article pages that are content on listings (teaser cards,
 /// ratings, author names): dropped only in strict mode (the zone is an article).
-const STRICT_DROP_MARKS: &[&str] = &[
-    "teaser", "promo", "rating", "byline", "author", "tags", "tag-list", "taglist",
-];
+const STRICT_DROP_MARKS: &[&str] = &["teaser", "promo", "rating", "tags", "tag-list", "taglist"];
+
+/// [`STRICT_DROP_MARKS`] of small things only (under [`AD_MAX_TEXT`] bytes): an author box is
+/// short, a forum post by the thread's author (`uix_threadAuthor`) is not.
+const STRICT_SMALL_DROP_MARKS: &[&str] = &["byline", "author"];
 
 /// Class/id substrings dropped on pages typed as articles (captions, credits, galleries, "read more").
 const ARTICLE_DROP_MARKS: &[&str] = &[
@@ -456,6 +458,7 @@ struct Matchers {
     drop: AhoCorasick,
     small_drop: AhoCorasick,
     strict_drop: AhoCorasick,
+    strict_small_drop: AhoCorasick,
     article_drop: AhoCorasick,
     comment: AhoCorasick,
     id_drop: AhoCorasick,
@@ -471,6 +474,7 @@ fn matchers() -> Option<&'static Matchers> {
             drop: build(DROP_MARKS)?,
             small_drop: build(SMALL_DROP_MARKS)?,
             strict_drop: build(STRICT_DROP_MARKS)?,
+            strict_small_drop: build(STRICT_SMALL_DROP_MARKS)?,
             article_drop: build(ARTICLE_DROP_MARKS)?,
             comment: build(COMMENT_MARKS)?,
             id_drop: build(ID_DROP_MARKS)?,
@@ -566,7 +570,8 @@ fn own_boilerplate(dom: &Dom, id: u32, m: &Matchers) -> bool {
     }
     let (c, i) = class_and_id(dom, id);
     let any = |ac: &AhoCorasick| class_or_id_marked(c, i, ac);
-    !any(&m.body) && (any(&m.drop) || any(&m.small_drop) || any(&m.strict_drop) || any(&m.comment))
+    !any(&m.body)
+        && (any(&m.drop) || any(&m.small_drop) || any(&m.strict_drop) || any(&m.strict_small_drop) || any(&m.comment))
 }
 
 /// Whether an ancestor of `id` below `stop` (an element containing the article's main part) is
@@ -645,7 +650,12 @@ fn scored_zone(dom: &Dom, s: &Stats, root: u32, config: &ExtractConfig, m: &Matc
         {
             w += 25.0;
         }
-        if any(&m.drop) || any(&m.small_drop) || any(&m.strict_drop) || (!config.include_comments && any(&m.comment)) {
+        if any(&m.drop)
+            || any(&m.small_drop)
+            || any(&m.strict_drop)
+            || any(&m.strict_small_drop)
+            || (!config.include_comments && any(&m.comment))
+        {
             w -= 25.0;
         }
         w
@@ -990,6 +1000,7 @@ fn drop_element(
         if any(&m.drop)
             || (text < AD_MAX_TEXT && any(&m.small_drop))
             || (strict && any(&m.strict_drop))
+            || (strict && text < AD_MAX_TEXT && any(&m.strict_small_drop))
             || (article && any(&m.article_drop))
             || (!config.include_comments && any(&m.comment))
         {
