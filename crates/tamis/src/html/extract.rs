@@ -998,9 +998,12 @@ fn drop_element(
             return false;
         }
         if any(&m.drop)
-            || (text < AD_MAX_TEXT && any(&m.small_drop))
+            || (text < AD_MAX_TEXT && any(&m.small_drop) && !in_large_marked(dom, s, id, &m.small_drop))
             || (strict && any(&m.strict_drop))
-            || (strict && text < AD_MAX_TEXT && any(&m.strict_small_drop))
+            || (strict
+                && text < AD_MAX_TEXT
+                && any(&m.strict_small_drop)
+                && !in_large_marked(dom, s, id, &m.strict_small_drop))
             || (article && any(&m.article_drop))
             || (!config.include_comments && any(&m.comment))
         {
@@ -1036,6 +1039,33 @@ fn is_streamed_segment(dom: &Dom, id: u32) -> bool {
             v.strip_prefix("S:")
                 .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_hexdigit()))
         })
+}
+
+/// Whether `id` is a part of a large element (so kept) carrying a size-limited mark of `ac`,
+/// named after it the BEM way: `c-product-widget__content` inside `c-product-widget`. (A small
+/// `widget` inside a large `widget-area` sidebar is still a widget.) A few levels up only.
+fn in_large_marked(dom: &Dom, s: &Stats, id: u32, ac: &AhoCorasick) -> bool {
+    let Some(own) = dom.attr(id, AttrName::Class) else {
+        return false;
+    };
+    let mut at = dom.node(id).parent;
+    for _ in 0..6 {
+        if at == NONE {
+            break;
+        }
+        if s.text[at as usize] >= AD_MAX_TEXT {
+            let blocks = dom.attr(at, AttrName::Class).unwrap_or("");
+            let part_of = |block: &str| {
+                own.split_ascii_whitespace()
+                    .any(|t| t.len() > block.len() && t.starts_with(block) && t[block.len()..].starts_with(['_', '-']))
+            };
+            if blocks.split_ascii_whitespace().any(|b| marked(ac, b) && part_of(b)) {
+                return true;
+            }
+        }
+        at = dom.node(at).parent;
+    }
+    false
 }
 
 /// How aggressive the keep/drop rules are (see [`drop_element`]).
@@ -1542,6 +1572,20 @@ mod tests {
         );
         let t = text(&html);
         assert!(t.contains("Orndorff Sofa 12") && !t.contains("newsletter"), "{t}");
+    }
+
+    #[test]
+    fn widgets_are_dropped_by_size_and_their_parts_go_with_the_widget() {
+        let review = "<p>The dishwasher ran quietly, cleaned baked-on plates and dried plastics well.</p>".repeat(20);
+        let html = format!(
+            "<body><div class=article-body>{review}\
+             <div class=c-product-widget><div class=c-product-widget__title>Best Dishwasher</div>\
+             <div class=c-product-widget__content>{review}</div></div>\
+             <div class=widget-area><div class=widget>Follow us for more deals every week</div>{review}</div></div></body>"
+        );
+        let t = text(&html);
+        assert!(t.contains("Best Dishwasher") && t.contains("cleaned baked-on"), "{t}");
+        assert!(!t.contains("Follow us"), "{t}");
     }
 
     #[test]
