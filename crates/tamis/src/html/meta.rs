@@ -44,6 +44,10 @@ pub struct PageMeta {
     /// JSON-LD `@type` values seen (first 16).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub jsonld_types: Vec<String>,
+    /// The other descriptions the page gives (`og:description`, JSON-LD) when they differ from
+    /// `description`: the extractor looks for the article's lead among them. Not output.
+    #[serde(skip)]
+    pub other_descriptions: Vec<String>,
 }
 
 #[derive(Default)]
@@ -173,7 +177,7 @@ pub fn extract_meta(dom: &Dom) -> PageMeta {
         }
     }
     let ld = f.ld;
-    PageMeta {
+    let mut meta = PageMeta {
         title: f.og_title.or(f.title).or(ld.headline).or(f.h1),
         author: f.author.or(f.article_author).or(ld.author),
         date: f.published.or(f.date).or(f.itemprop_date).or(ld.date),
@@ -183,10 +187,19 @@ pub fn extract_meta(dom: &Dom) -> PageMeta {
             .then(|| dom.attr(dom.html, AttrName::Lang))
             .flatten()
             .and_then(clean),
-        description: f.description.or(f.og_description).or(ld.description),
+        other_descriptions: Vec::new(),
+        description: None,
         og_type: f.og_type,
         jsonld_types: ld.types,
+    };
+    let mut all = [f.description, f.og_description, ld.description].into_iter().flatten();
+    meta.description = all.next();
+    for d in all {
+        if meta.description.as_ref() != Some(&d) && !meta.other_descriptions.contains(&d) {
+            meta.other_descriptions.push(d);
+        }
     }
+    meta
 }
 
 fn str_of(v: &Value) -> Option<&str> {
@@ -284,6 +297,19 @@ mod tests {
         assert_eq!(m.lang.as_deref(), Some("en-GB"));
         assert_eq!(m.description.as_deref(), Some("About & more"));
         assert_eq!(m.og_type.as_deref(), Some("article"));
+        assert!(m.other_descriptions.is_empty());
+    }
+
+    #[test]
+    fn other_descriptions_are_kept_for_the_extractor_not_output() {
+        let m = meta(
+            r#"<head><meta name="description" content="SEO text"><meta property="og:description" content="The lead">
+            <meta property="og:description" content="SEO text"></head>"#,
+        );
+        assert_eq!(m.description.as_deref(), Some("SEO text"));
+        assert_eq!(m.other_descriptions, ["The lead"]);
+        let json = serde_json::to_string(&m).unwrap();
+        assert!(!json.contains("The lead"), "{json}");
     }
 
     #[test]
