@@ -1361,17 +1361,21 @@ pub fn main_text(dom: &Dom, meta: &PageMeta, config: &ExtractConfig) -> (String,
     let Some(m) = matchers() else {
         return (String::new(), "none");
     };
-    let root = if dom.body != NONE {
+    if dom.nodes.len() <= 1 {
+        return (String::new(), "body");
+    }
+    let s = stats(dom);
+    // The page's text is under `<body>`, unless a stray `<body>` tag was parsed where it does not
+    // belong (inside `<noscript>` before the real content, as old `document.write` pages have it)
+    // and most text sits outside it.
+    let text_of = |id: u32| u64::from(s.text[id as usize]);
+    let root = if dom.body != NONE && (dom.html == NONE || text_of(dom.body) * 2 >= text_of(dom.html)) {
         dom.body
     } else if dom.html != NONE {
         dom.html
     } else {
         0
     };
-    if dom.nodes.len() <= 1 {
-        return (String::new(), "body");
-    }
-    let s = stats(dom);
     let (mut zones, how) = choose_zone(dom, &s, root, kind, config, m);
     let rules = if matches!(how, "article_body" | "article" | "paragraphs") {
         if kind == PageKind::Article {
@@ -1629,6 +1633,16 @@ mod tests {
         let t = text(&html);
         assert!(t.contains("Best Dishwasher") && t.contains("cleaned baked-on"), "{t}");
         assert!(!t.contains("Follow us"), "{t}");
+    }
+
+    #[test]
+    fn a_stray_body_tag_in_noscript_does_not_hide_the_page() {
+        let para = "<p>The body of the story goes on with details, quotes and figures.</p>".repeat(5);
+        let html = format!(
+            "<html><head><title>T</title></head><script>document.write('<body id=a>')</script>\
+             <noscript><body id=a></noscript><div class=story>{para}</div></html>"
+        );
+        assert!(text(&html).contains("quotes and figures"), "{}", text(&html));
     }
 
     #[test]
