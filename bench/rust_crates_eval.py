@@ -29,12 +29,15 @@ WORK = ROOT / "bench" / "work" / "rust-crates"
 
 
 def run_crate(tool, pagedir, pages, cpu):
-    cmd = ["taskset", "-c", str(cpu), str(BIN), tool, str(pagedir)]
+    out = pagedir.parent / f"{tool}.jsonl"
+    cmd = ["taskset", "-c", str(cpu), str(BIN), tool, str(pagedir), str(out)]
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} exited {p.returncode}: {p.stderr[-400:]}")
     texts, secs, failed = {}, 0.0, 0
-    for line in p.stdout.splitlines():
+    for line in out.read_text(encoding="utf-8").split("\n"):  # not splitlines(): U+2028 is inside texts
+        if not line:
+            continue
         rec = json.loads(line)
         i = int(Path(rec["file"]).stem)
         secs += rec["secs"]
@@ -62,9 +65,9 @@ def main():
             pagedir.mkdir(parents=True)
             for i, pg in enumerate(pages):
                 (pagedir / f"{i:06d}.html").write_bytes(pg.read())
-        texts, (cpu_s, _wall), _err = H.run_tamis(a.tamis, str(ROOT / "bench" / "configs" / "extract.toml"),
-                                                   pages, str(WORK / name / "tamis"))
-        rows.append((title, "tamis", scorer(pages, texts)["all"]["F1"], len(pages) / cpu_s, 0))
+        texts, (cpu_s, _wall), err = H.run_tamis(a.tamis, str(ROOT / "bench" / "configs" / "extract.toml"),
+                                                  pages, str(WORK / name / "tamis"))
+        rows.append((title, "tamis", scorer(pages, texts)["all"]["F1"], len(pages) / cpu_s, err))
         print(f"{name}: tamis {rows[-1][2]:.3f}", flush=True)
         for tool in TOOLS:
             texts, secs, failed = run_crate(tool, pagedir, pages, a.cpu)
@@ -75,7 +78,7 @@ def main():
           f"- command: `bench/.venv/bin/python bench/rust_crates_eval.py` (crates pinned in `bench/rust-crates/Cargo.toml`)",
           "- F1: each set's official metric (`html_eval.py`); pages/s: crates over their decode + extract calls, "
           "tamis over its whole `tamis run --threads 1` process (conservative for tamis)", "",
-          "| set | tool | F1 | pages/s | failed pages (scored empty) |", "|---|---|---:|---:|---:|"]
+          "| set | tool | F1 | pages/s | failed pages (scored empty; tamis: errors (pages with no text kept)) |", "|---|---|---:|---:|---:|"]
     md += [f"| {t} | {tool} | {f1:.3f} | {pps:.1f} | {failed} |" for t, tool, f1, pps, failed in rows]
     Path(a.out).write_text("\n".join(md) + "\n", encoding="utf-8")
     print("wrote", a.out)
