@@ -171,8 +171,11 @@ fn real_main() -> Result<i32> {
     match cli.command {
         Command::Stages => {
             let mut out = std::io::stdout().lock();
-            for (name, kind, summary) in tamis::STAGES {
-                writeln!(out, "{name:<14} {:<8} {summary}", format!("{kind:?}").to_lowercase())?;
+            // Columns as wide as the longest name and kind.
+            let width = tamis::STAGES.iter().map(|s| s.name.len()).max().unwrap_or(0);
+            for s in tamis::STAGES {
+                let kind = format!("{:?}", s.kind).to_lowercase();
+                writeln!(out, "{:<width$}  {kind:<9}  {}", s.name, s.summary)?;
             }
             Ok(0)
         }
@@ -347,8 +350,22 @@ fn spawn_progress_bar(progress: Arc<Progress>) -> std::thread::JoinHandle<()> {
             )
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
-        let start = Instant::now();
+        let mut start = Instant::now();
+        let mut pass = 0;
         while !progress.done.load(Ordering::Relaxed) {
+            // Each pass has its own input (the second reads what the first staged): start afresh.
+            let now = progress.pass.load(Ordering::Relaxed);
+            if now != pass {
+                pass = now;
+                bar.reset();
+                start = Instant::now();
+            }
+            let passes = progress.passes.load(Ordering::Relaxed);
+            let label = if passes > 1 {
+                format!("pass {pass}/{passes}: ")
+            } else {
+                String::new()
+            };
             let total = progress.total_bytes.load(Ordering::Relaxed);
             if total > 0 {
                 bar.set_length(total);
@@ -357,7 +374,7 @@ fn spawn_progress_bar(progress: Arc<Progress>) -> std::thread::JoinHandle<()> {
             let docs = progress.documents.load(Ordering::Relaxed);
             let rate = docs as f64 / start.elapsed().as_secs_f64().max(1e-3);
             bar.set_message(format!(
-                "{docs} docs ({rate:.0}/s) kept {} removed {} errors {}",
+                "{label}{docs} docs ({rate:.0}/s) kept {} removed {} errors {}",
                 progress.kept.load(Ordering::Relaxed),
                 progress.removed.load(Ordering::Relaxed),
                 progress.errors.load(Ordering::Relaxed)

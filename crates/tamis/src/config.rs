@@ -12,7 +12,7 @@ use crate::writers::OutputConfig;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
-/// Every stage, by its config `type`. One variant per stage; `pipeline::build` matches exhaustively.
+/// Every stage, by its config `type`. One variant per stage; `pipeline::build_stage` matches exhaustively.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum StageConfig {
@@ -43,105 +43,116 @@ pub enum StageKind {
     Global,
 }
 
-/// Name, kind and one-line summary of every stage: feeds `tamis stages` and the docs.
-pub const STAGES: &[(&str, StageKind, &str)] = &[
-    (
-        "payload",
-        StageKind::Filter,
-        "removes raw records that can never become text (images, PDF, binaries) and non-2xx HTTP responses",
-    ),
-    (
-        "extract",
-        StageKind::Transform,
-        "turns HTML payloads (WARC responses, .html files) into main-content text with page metadata; removes non-HTML payloads",
-    ),
-    (
-        "length",
-        StageKind::Filter,
-        "removes documents outside min/max characters or words",
-    ),
-    (
-        "clean_lines",
-        StageKind::Transform,
-        "removes page furniture (multilingual), C4-rule lines and site-frequent lines; records each removed line",
-    ),
-    (
-        "language",
-        StageKind::Filter,
-        "fastText lid.176 language label and score into metadata; keeps wanted languages above their score threshold",
-    ),
-    (
-        "gopher_repetition",
-        StageKind::Filter,
-        "datatrove's GopherRepetitionFilter: duplicate lines/paragraphs and repeated n-grams (FineWeb-2 per language)",
-    ),
-    (
-        "gopher_quality",
-        StageKind::Filter,
-        "datatrove's GopherQualityFilter: word counts and lengths, symbols, bullets, alphabetic words, stop words",
-    ),
-    (
-        "c4_quality",
-        StageKind::Transform,
-        "datatrove's C4QualityFilter: drops C4-rule lines, then documents with lorem ipsum, curly brackets or too few sentences",
-    ),
-    (
-        "fineweb_quality",
-        StageKind::Filter,
-        "datatrove's FineWebQualityFilter: line punctuation, short lines, duplicated-line characters, list ratio",
-    ),
-    (
-        "pii",
-        StageKind::Transform,
-        "masks emails and public IPs as datatrove's PIIFormatter, plus validated phone numbers, IBANs and card numbers",
-    ),
-    (
-        "exact_dedup",
-        StageKind::Ordered,
-        "removes exact duplicates of normalised text, keeping the first in input order",
-    ),
-    (
-        "minhash_dedup",
-        StageKind::Global,
-        "removes near-duplicates (MinHash LSH, FineWeb's parameters), one kept per cluster, optionally also against an index of earlier runs",
-    ),
+/// One row of the stage registry: everything about a stage that is not its config or its build arm.
+#[derive(Debug, Clone, Copy)]
+pub struct StageSpec {
+    /// The config `type`.
+    pub name: &'static str,
+    pub kind: StageKind,
+    /// One line for `tamis stages` and the docs.
+    pub summary: &'static str,
+    /// An example config (docs and the compliance test).
+    pub example: fn() -> StageConfig,
+}
+
+/// The stage registry, in the order `tamis stages` lists them. A test checks that it names every
+/// `StageConfig` variant once and that each example has its row's type.
+pub const STAGES: &[StageSpec] = &[
+    StageSpec {
+        name: "payload",
+        kind: StageKind::Filter,
+        summary: "removes raw records that can never become text (images, PDF, binaries) and non-2xx HTTP responses",
+        example: || StageConfig::Payload(PayloadConfig::example()),
+    },
+    StageSpec {
+        name: "extract",
+        kind: StageKind::Transform,
+        summary: "turns HTML payloads (WARC responses, .html files) into main-content text with page metadata; removes non-HTML payloads",
+        example: || StageConfig::Extract(crate::html::ExtractConfig::example()),
+    },
+    StageSpec {
+        name: "length",
+        kind: StageKind::Filter,
+        summary: "removes documents outside min/max characters or words",
+        example: || StageConfig::Length(LengthConfig::example()),
+    },
+    StageSpec {
+        name: "clean_lines",
+        kind: StageKind::Transform,
+        summary: "removes page furniture (multilingual), C4-rule lines and site-frequent lines; records each removed line",
+        example: || StageConfig::CleanLines(CleanLinesConfig::example()),
+    },
+    StageSpec {
+        name: "language",
+        kind: StageKind::Filter,
+        summary: "fastText lid.176 language label and score into metadata; keeps wanted languages above their score threshold",
+        example: || StageConfig::Language(LanguageConfig::example()),
+    },
+    StageSpec {
+        name: "gopher_repetition",
+        kind: StageKind::Filter,
+        summary: "datatrove's GopherRepetitionFilter: duplicate lines/paragraphs and repeated n-grams (FineWeb-2 per language)",
+        example: || StageConfig::GopherRepetition(GopherRepetitionConfig::example()),
+    },
+    StageSpec {
+        name: "gopher_quality",
+        kind: StageKind::Filter,
+        summary: "datatrove's GopherQualityFilter: word counts and lengths, symbols, bullets, alphabetic words, stop words",
+        example: || StageConfig::GopherQuality(GopherQualityConfig::example()),
+    },
+    StageSpec {
+        name: "c4_quality",
+        kind: StageKind::Transform,
+        summary: "datatrove's C4QualityFilter: drops C4-rule lines, then documents with lorem ipsum, curly brackets or too few sentences",
+        example: || StageConfig::C4Quality(C4QualityConfig::example()),
+    },
+    StageSpec {
+        name: "fineweb_quality",
+        kind: StageKind::Filter,
+        summary: "datatrove's FineWebQualityFilter: line punctuation, short lines, duplicated-line characters, list ratio",
+        example: || StageConfig::FineWebQuality(FineWebQualityConfig::example()),
+    },
+    StageSpec {
+        name: "pii",
+        kind: StageKind::Transform,
+        summary: "masks emails and public IPs as datatrove's PIIFormatter, plus validated phone numbers, IBANs and card numbers",
+        example: || StageConfig::Pii(PiiConfig::example()),
+    },
+    StageSpec {
+        name: "exact_dedup",
+        kind: StageKind::Ordered,
+        summary: "removes exact duplicates of normalised text, keeping the first in input order",
+        example: || StageConfig::ExactDedup(ExactDedupConfig::example()),
+    },
+    StageSpec {
+        name: "minhash_dedup",
+        kind: StageKind::Global,
+        summary: "removes near-duplicates (MinHash LSH, FineWeb's parameters), one kept per cluster, optionally also against an index of earlier runs",
+        example: || StageConfig::MinhashDedup(MinhashConfig::example()),
+    },
 ];
 
 impl StageConfig {
-    /// The config `type` of this stage.
+    /// The config `type` of this stage (its serde tag, as listed in [`STAGES`]).
     pub fn type_name(&self) -> &'static str {
-        match self {
-            StageConfig::Payload(_) => "payload",
-            StageConfig::Extract(_) => "extract",
-            StageConfig::Length(_) => "length",
-            StageConfig::CleanLines(_) => "clean_lines",
-            StageConfig::Language(_) => "language",
-            StageConfig::GopherRepetition(_) => "gopher_repetition",
-            StageConfig::GopherQuality(_) => "gopher_quality",
-            StageConfig::C4Quality(_) => "c4_quality",
-            StageConfig::FineWebQuality(_) => "fineweb_quality",
-            StageConfig::Pii(_) => "pii",
-            StageConfig::ExactDedup(_) => "exact_dedup",
-            StageConfig::MinhashDedup(_) => "minhash_dedup",
-        }
+        self.spec().map_or("unknown", |s| s.name)
     }
 
-    /// One example config per stage (used by docs and the compliance test).
+    /// How this stage runs.
+    pub fn kind(&self) -> StageKind {
+        self.spec().map_or(StageKind::Filter, |s| s.kind)
+    }
+
+    /// The stage's registry row.
+    pub fn spec(&self) -> Option<&'static StageSpec> {
+        let value = serde_json::to_value(self).ok()?;
+        let tag = value.get("type")?.as_str()?;
+        STAGES.iter().find(|s| s.name == tag)
+    }
+
+    /// One example config per stage, in registry order.
     pub fn examples() -> Vec<StageConfig> {
-        vec![
-            StageConfig::Payload(PayloadConfig::example()),
-            StageConfig::Extract(crate::html::ExtractConfig::example()),
-            StageConfig::Length(LengthConfig::example()),
-            StageConfig::CleanLines(CleanLinesConfig::example()),
-            StageConfig::Language(LanguageConfig::example()),
-            StageConfig::GopherRepetition(GopherRepetitionConfig::example()),
-            StageConfig::GopherQuality(GopherQualityConfig::example()),
-            StageConfig::C4Quality(C4QualityConfig::example()),
-            StageConfig::FineWebQuality(FineWebQualityConfig::example()),
-            StageConfig::Pii(PiiConfig::example()),
-            StageConfig::ExactDedup(ExactDedupConfig::example()),
-            StageConfig::MinhashDedup(MinhashConfig::example()),
-        ]
+        STAGES.iter().map(|s| (s.example)()).collect()
     }
 }
 
@@ -177,8 +188,8 @@ impl<'de> Deserialize<'de> for StageEntry {
         let Some(ty) = ty else {
             return Err(D::Error::custom("a stage needs a `type` (see `tamis stages`)"));
         };
-        if !STAGES.iter().any(|(name, _, _)| *name == ty) {
-            let known: Vec<_> = STAGES.iter().map(|s| s.0).collect();
+        if !STAGES.iter().any(|s| s.name == ty) {
+            let known: Vec<_> = STAGES.iter().map(|s| s.name).collect();
             return Err(D::Error::custom(format!(
                 "unknown stage type {ty:?}; known: {}",
                 known.join(", ")
@@ -314,10 +325,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn stage_list_matches_config_enum() {
-        let names: Vec<_> = StageConfig::examples().iter().map(|c| c.type_name()).collect();
-        let listed: Vec<_> = STAGES.iter().map(|s| s.0).collect();
-        assert_eq!(names, listed);
+    fn the_registry_names_every_config_variant_once() {
+        // serde lists every variant of the enum when it meets an unknown tag.
+        let e = serde_json::from_value::<StageConfig>(serde_json::json!({"type": "?"})).unwrap_err();
+        let message = e.to_string();
+        let expected = message.split("expected one of ").nth(1).unwrap();
+        let mut variants: Vec<&str> = expected.split(", ").map(|v| v.trim_matches('`')).collect();
+        let mut listed: Vec<&str> = STAGES.iter().map(|s| s.name).collect();
+        variants.sort_unstable();
+        listed.sort_unstable();
+        assert_eq!(variants, listed, "every StageConfig variant needs one STAGES row");
+        for spec in STAGES {
+            assert_eq!((spec.example)().type_name(), spec.name, "the example of {}", spec.name);
+        }
     }
 
     #[test]

@@ -82,7 +82,7 @@ impl Document {
     pub fn flag(&mut self, by: String) {
         let flags = self
             .metadata
-            .entry("flagged_by")
+            .entry(crate::metadata::keys::FLAGGED_BY)
             .or_insert_with(|| Value::Array(Vec::new()));
         if let Value::Array(a) = flags {
             a.push(by.into());

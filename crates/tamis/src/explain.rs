@@ -8,7 +8,8 @@
 use crate::config::PipelineConfig;
 use crate::document::Document;
 use crate::error::{Error, Result};
-use crate::pipeline::{build_for_explain, ExplainStage};
+use crate::metadata::keys;
+use crate::pipeline::{build_for_explain, site_index_serial, ExplainStage};
 use crate::readers;
 use crate::stage::Verdict;
 use serde::Serialize;
@@ -52,7 +53,12 @@ pub struct Explanation {
 pub fn explain(config: &PipelineConfig, inputs: &[PathBuf], id: Option<&str>) -> Result<Explanation> {
     let (files, _) = readers::collect_inputs(inputs, config.input.format)?;
     let doc = find_document(config, &files, id)?;
-    let stages = build_for_explain(config, &files)?;
+    // Files are opened one at a time; one that cannot be read adds nothing to the index.
+    let docs = files
+        .iter()
+        .flat_map(|f| readers::open(f, &config.input, None).into_iter().flatten().flatten());
+    let state = site_index_serial(config, docs)?;
+    let stages = build_for_explain(config, &state)?;
     Ok(explain_document(&stages, doc))
 }
 
@@ -128,14 +134,9 @@ pub(crate) fn explain_document(stages: &[ExplainStage], mut doc: Document) -> Ex
 }
 
 fn removed_lines(doc: &Document) -> Vec<(String, String)> {
-    let Some(Value::Array(list)) = doc.metadata.get("removed_lines") else {
-        return Vec::new();
-    };
-    list.iter()
-        .map(|e| {
-            let s = |k: &str| e.get(k).and_then(Value::as_str).unwrap_or("").to_string();
-            (s("line"), s("reason"))
-        })
+    doc.removed_lines()
+        .into_iter()
+        .map(|e| (e.line.unwrap_or("").to_string(), e.reason.unwrap_or("").to_string()))
         .collect()
 }
 
@@ -159,18 +160,18 @@ fn mark_removed(lines: &mut [ExplainedLine], removed: &[(String, String)]) {
 fn metadata_added(before: &serde_json::Map<String, Value>, after: &serde_json::Map<String, Value>) -> Value {
     let mut out = serde_json::Map::new();
     for (k, v) in after {
-        if k == "removed_lines" {
+        if k == keys::REMOVED_LINES {
             continue;
         }
         match (k.as_str(), before.get(k), v) {
-            ("signals", Some(Value::Object(old)), Value::Object(new)) => {
+            (keys::SIGNALS, Some(Value::Object(old)), Value::Object(new)) => {
                 for (sk, sv) in new {
                     if old.get(sk) != Some(sv) {
                         out.insert(sk.clone(), sv.clone());
                     }
                 }
             }
-            ("signals", None, Value::Object(new)) => out.extend(new.clone()),
+            (keys::SIGNALS, None, Value::Object(new)) => out.extend(new.clone()),
             (_, old, v) if old != Some(v) => {
                 out.insert(k.clone(), v.clone());
             }

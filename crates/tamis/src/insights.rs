@@ -7,7 +7,6 @@
 
 use crate::document::Document;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,12 +123,7 @@ pub struct Insights {
 
 /// The document's language as the report groups it.
 pub fn language_of(doc: &Document) -> String {
-    doc.metadata
-        .get("language")
-        .and_then(Value::as_str)
-        .filter(|l| !l.is_empty())
-        .unwrap_or("none")
-        .to_string()
+    doc.language().unwrap_or("none").to_string()
 }
 
 impl Insights {
@@ -148,6 +142,32 @@ impl Insights {
         for ((site, line), n) in lines {
             *self.site_lines.entry(site).or_default().entry(line).or_default() += n;
         }
+        self.prune_site_lines(config.site_line_entries);
+    }
+
+    /// Add the insights of a later part of the input (another batch's or task's).
+    pub fn merge(&mut self, other: Insights, config: &ReportConfig) {
+        for (reason, samples) in other.samples {
+            for sample in samples {
+                if self.wants_sample(&reason, config) {
+                    self.samples.entry(reason.clone()).or_default().push(sample);
+                }
+            }
+        }
+        for (lang, c) in other.languages {
+            let mine = self.languages.entry(lang).or_default();
+            mine.docs += c.docs;
+            mine.kept += c.kept;
+            mine.bytes_kept += c.bytes_kept;
+            mine.tokens_kept += c.tokens_kept;
+        }
+        for (site, lines) in other.site_lines {
+            let mine = self.site_lines.entry(site).or_default();
+            for (line, n) in lines {
+                *mine.entry(line).or_default() += n;
+            }
+        }
+        self.site_lines_pruned |= other.site_lines_pruned;
         self.prune_site_lines(config.site_line_entries);
     }
 
@@ -227,12 +247,10 @@ impl Insights {
 
     /// Offer a kept document as a sample of each line-removal reason it shows.
     pub fn offer_line_samples(&mut self, doc: &Document, config: &ReportConfig) {
-        let Some(Value::Array(list)) = doc.metadata.get("removed_lines") else {
-            return;
-        };
-        let mut reasons: Vec<&str> = list
+        let removed = doc.removed_lines();
+        let mut reasons: Vec<&str> = removed
             .iter()
-            .filter_map(|e| e.get("reason").and_then(Value::as_str))
+            .filter_map(|e| e.reason)
             .filter(|r| self.wants_sample(r, config))
             .collect();
         reasons.sort_unstable();
@@ -262,14 +280,15 @@ pub fn make_sample(doc: &Document, max_chars: usize) -> Sample {
         })
         .collect();
     let mut unplaced = Vec::new();
-    if let Some(Value::Array(list)) = doc.metadata.get("removed_lines") {
+    let removed = doc.removed_lines();
+    if !removed.is_empty() {
         let mut placed: Vec<(usize, SampleLine)> = Vec::new();
-        for e in list {
+        for e in removed {
             let line = SampleLine {
-                text: e.get("line").and_then(Value::as_str).unwrap_or("").to_string(),
-                removed: Some(e.get("reason").and_then(Value::as_str).unwrap_or("?").to_string()),
+                text: e.line.unwrap_or("").to_string(),
+                removed: Some(e.reason.unwrap_or("?").to_string()),
             };
-            match e.get("at").and_then(Value::as_u64) {
+            match e.at {
                 Some(at) => placed.push((at as usize, line)),
                 None => unplaced.push(line),
             }

@@ -35,7 +35,7 @@ pub struct Report {
     pub minhash: Option<crate::dedup::near::MinhashStats>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OutputSummary {
     pub shards: u64,
     pub kept_bytes: u64,
@@ -43,6 +43,17 @@ pub struct OutputSummary {
     /// Tokens of the kept documents' final text, per encoding (the sum of their `metadata.tokens`).
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub tokens: std::collections::BTreeMap<String, u64>,
+}
+
+impl std::ops::AddAssign for OutputSummary {
+    fn add_assign(&mut self, other: OutputSummary) {
+        self.shards += other.shards;
+        self.kept_bytes += other.kept_bytes;
+        self.removed_bytes += other.removed_bytes;
+        for (k, v) in other.tokens {
+            *self.tokens.entry(k).or_default() += v;
+        }
+    }
 }
 
 impl Report {

@@ -190,6 +190,15 @@ impl Totals {
     }
 }
 
+impl std::ops::AddAssign for Totals {
+    fn add_assign(&mut self, other: Totals) {
+        self.docs_in += other.docs_in;
+        self.kept += other.kept;
+        self.removed += other.removed;
+        self.errors += other.errors;
+    }
+}
+
 /// One sampled error with where it happened.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorSample {

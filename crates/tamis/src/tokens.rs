@@ -80,6 +80,18 @@ impl Tally {
     }
 }
 
+impl Tally {
+    /// What a staged document carries over to the next pass: the print of the counted text and
+    /// the counts (so that the next pass does not count the same text again).
+    pub(crate) fn parts(&self) -> (Option<(usize, u64)>, &[u64]) {
+        (self.counted, &self.counts)
+    }
+
+    pub(crate) fn from_parts(counted: Option<(usize, u64)>, counts: Vec<u64>) -> Self {
+        Tally { counted, counts }
+    }
+}
+
 /// `{"o200k": n, ...}` for metadata and stats.
 pub fn to_map(encodings: &[Encoding], counts: &[u64]) -> serde_json::Map<String, serde_json::Value> {
     encodings

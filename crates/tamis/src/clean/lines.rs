@@ -195,7 +195,7 @@ impl Stage for CleanLines {
             return Ok(Verdict::Keep);
         }
         let cleaned = kept_text(&decisions);
-        let removed: Vec<serde_json::Value> = if self.config.record_lines {
+        let removed: Vec<(String, String, Option<u64>)> = if self.config.record_lines {
             // `at`: the line's place among the non-blank lines of the input, so a viewer can put
             // it back between the kept lines (blank runs are collapsed in the output).
             let mut nonblank = 0u64;
@@ -206,21 +206,13 @@ impl Stage for CleanLines {
                     let at = nonblank;
                     nonblank += u64::from(!line.trim().is_empty());
                     let reason = d.reason?;
-                    Some(serde_json::json!({"line": line, "reason": format!("clean_lines.{reason}"), "at": at}))
+                    Some((line.to_string(), format!("clean_lines.{reason}"), Some(at)))
                 })
                 .collect()
         } else {
             Vec::new()
         };
-        if !removed.is_empty() {
-            let list = doc
-                .metadata
-                .entry("removed_lines")
-                .or_insert_with(|| serde_json::Value::Array(Vec::new()));
-            if let serde_json::Value::Array(a) = list {
-                a.extend(removed);
-            }
-        }
+        doc.push_removed_lines(removed);
         let empty = cleaned.is_empty();
         doc.body = Body::Text(cleaned);
         Ok(if empty { Verdict::Drop(EMPTY) } else { Verdict::Keep })

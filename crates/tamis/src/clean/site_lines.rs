@@ -46,7 +46,29 @@ pub struct SiteLinesBuilder {
     max_entries: usize,
     floor: u32,
     documents: u64,
-    doc_lines: Vec<u64>,
+}
+
+/// What the count needs of one document, computed where the document is (a worker): a hash of its
+/// text (exact copies count once), its site and the distinct keys of its lines, sorted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocLineKeys {
+    pub text_hash: u128,
+    pub site: u64,
+    pub keys: Vec<u64>,
+}
+
+/// The line keys of a text document (`None` for a raw payload).
+pub fn doc_line_keys(doc: &Document) -> Option<DocLineKeys> {
+    let text = doc.text()?;
+    let site = site_key(doc);
+    let mut keys: Vec<u64> = text.lines().filter_map(|l| line_key(site, l)).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    Some(DocLineKeys {
+        text_hash: xxh3_128(text.as_bytes()),
+        site,
+        keys,
+    })
 }
 
 impl SiteLinesBuilder {
@@ -59,24 +81,25 @@ impl SiteLinesBuilder {
             max_entries: max_entries.max(1024),
             floor: 1,
             documents: 0,
-            doc_lines: Vec::new(),
         }
     }
 
     /// Count one document's lines (raw payloads are not text yet and are skipped).
     pub fn add(&mut self, doc: &Document) {
-        let Some(text) = doc.text() else { return };
-        if self.seen_docs.len() < self.max_entries && !self.seen_docs.insert(xxh3_128(text.as_bytes())) {
+        if let Some(keys) = doc_line_keys(doc) {
+            self.add_keys(&keys);
+        }
+    }
+
+    /// Count one document's lines from its keys (made anywhere by [`doc_line_keys`]); documents
+    /// must come in input order for the same result as one pass.
+    pub fn add_keys(&mut self, doc: &DocLineKeys) {
+        if self.seen_docs.len() < self.max_entries && !self.seen_docs.insert(doc.text_hash) {
             return;
         }
         self.documents += 1;
-        let site = site_key(doc);
-        self.sites.insert(site);
-        self.doc_lines.clear();
-        self.doc_lines.extend(text.lines().filter_map(|l| line_key(site, l)));
-        self.doc_lines.sort_unstable();
-        self.doc_lines.dedup();
-        for &k in &self.doc_lines {
+        self.sites.insert(doc.site);
+        for &k in &doc.keys {
             *self.counts.entry(k).or_insert(0) += 1;
         }
         if self.counts.len() > self.max_entries {

@@ -10,9 +10,10 @@
 //! allowance: the call happens only after `is_x86_feature_detected!` confirmed the features.
 #![allow(unsafe_code)]
 
-use super::minhash::MERSENNE_61;
-
 /// Permutations per block; the permutation arrays are padded to a multiple of it.
+/// The Mersenne prime 2^61 − 1 that datatrove's permutations work modulo.
+pub const MERSENNE_61: u64 = (1 << 61) - 1;
+
 pub const LANES: usize = 8;
 
 /// Which compiled copy of the loop runs.

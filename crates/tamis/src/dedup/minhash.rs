@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
 /// The Mersenne prime 2^61 − 1, the modulus of the permutations.
-pub const MERSENNE_61: u64 = (1 << 61) - 1;
+pub use super::kernel::MERSENNE_61;
 
 /// The reason a near-duplicate is removed (report key `minhash_dedup.duplicate`).
 pub const DUPLICATE: &str = "duplicate";
@@ -129,7 +129,7 @@ impl MinhashConfig {
     /// Bytes of `memory_limit` (default 1 GiB).
     pub fn memory_limit_bytes(&self) -> Result<u64, String> {
         match &self.memory_limit {
-            Some(s) => super::near::parse_size(s).map_err(|e| format!("minhash: memory_limit: {e}")),
+            Some(s) => crate::units::parse_size(s).map_err(|e| format!("minhash: memory_limit: {e}")),
             None => Ok(1 << 30),
         }
     }

@@ -109,6 +109,23 @@ pub(crate) struct FinalOutcome {
     pub minhash: MinhashStats,
 }
 
+impl FinalOutcome {
+    /// Move the documents the final pass removed from the run's kept counts to its removed ones.
+    pub(crate) fn account(&self, stats: &mut crate::pipeline::RunStats, write_removed: bool) {
+        stats.totals.kept -= self.removed;
+        stats.totals.removed += self.removed;
+        stats.output.kept_bytes = stats.output.kept_bytes.saturating_sub(self.removed_bytes);
+        if write_removed {
+            stats.output.removed_bytes += self.removed_bytes;
+        }
+        for (name, n) in &self.removed_tokens {
+            if let Some(t) = stats.output.tokens.get_mut(name) {
+                *t = t.saturating_sub(*n);
+            }
+        }
+    }
+}
+
 impl FinalPass<'_> {
     fn tmp(&self) -> PathBuf {
         self.bands_dir.with_file_name("minhash-tmp")
@@ -212,19 +229,12 @@ impl FinalPass<'_> {
             for item in readers::open(file, &input, None)? {
                 let mut doc = item?;
                 // The record's origin is the input record, not the staged line.
-                if let Some((file, record)) = doc
-                    .metadata
-                    .get("origin")
-                    .and_then(serde_json::Value::as_str)
-                    .and_then(|o| o.rsplit_once(':'))
-                {
-                    if let Ok(record) = record.parse() {
-                        doc.source = crate::document::Source {
-                            file: file.to_string(),
-                            record,
-                            offset: None,
-                        };
-                    }
+                if let Some((file, record)) = doc.origin() {
+                    doc.source = crate::document::Source {
+                        file: file.to_string(),
+                        record,
+                        offset: None,
+                    };
                 }
                 f(doc)?;
             }
@@ -262,8 +272,7 @@ impl FinalPass<'_> {
             {
                 let (reason, id, size) = decisions.of(doc_id);
                 doc_id = doc_id.wrapping_add(1);
-                doc.metadata.insert("minhash_cluster_id".into(), id.into());
-                doc.metadata.insert("minhash_cluster_size".into(), size.into());
+                doc.set_minhash_cluster(id, u64::from(size));
                 let tokens = doc_tokens(&doc);
                 stats.docs_in += 1;
                 stats.bytes_in += bytes;
@@ -322,13 +331,7 @@ fn mismatch(staged: &Path) -> Error {
 
 /// `metadata.tokens` of a document, in the order written (the first is the report's main count).
 fn doc_tokens(doc: &Document) -> Vec<(String, u64)> {
-    match doc.metadata.get("tokens") {
-        Some(serde_json::Value::Object(m)) => m
-            .iter()
-            .filter_map(|(k, v)| v.as_u64().map(|n| (k.clone(), n)))
-            .collect(),
-        _ => Vec::new(),
-    }
+    doc.tokens()
 }
 
 fn add(into: &mut BTreeMap<String, u64>, tokens: &[(String, u64)]) {

@@ -40,6 +40,7 @@ use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
+use crate::filters::text::py_splitlines;
 use crate::words::{is_py_space, word_spans};
 
 /// Line reason: a word longer than `max_word_length`.
@@ -271,30 +272,15 @@ impl Stage for C4Quality {
                 Some(py_strip(&kept.join(sep)).to_string())
             }
         };
-        let removed_records: Vec<Value> = if drop_reason.is_none() {
-            removed
+        if drop_reason.is_none() {
+            let records: Vec<_> = removed
                 .iter()
-                .map(|(line, reason)| {
-                    let mut o = Map::new();
-                    o.insert("line".into(), Value::from(*line));
-                    o.insert("reason".into(), Value::from(format!("{STAGE}.{reason}")));
-                    Value::Object(o)
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+                .map(|(line, reason)| (line.to_string(), format!("{STAGE}.{reason}"), None))
+                .collect();
+            doc.push_removed_lines(records);
+        }
         if let Some(t) = new_text {
             doc.body = Body::Text(t);
-        }
-        if !removed_records.is_empty() {
-            let entry = doc
-                .metadata
-                .entry("removed_lines")
-                .or_insert_with(|| Value::Array(Vec::new()));
-            if let Value::Array(a) = entry {
-                a.extend(removed_records);
-            }
         }
         if self.record_signals {
             let mut s = Map::new();
@@ -302,13 +288,7 @@ impl Stage for C4Quality {
             s.insert("lines_kept".into(), Value::from(n_kept as u64));
             s.insert("lines_removed".into(), Value::from(n_removed as u64));
             s.insert("sentences".into(), Value::from(sentences));
-            let signals = doc
-                .metadata
-                .entry("signals")
-                .or_insert_with(|| Value::Object(Map::new()));
-            if let Value::Object(o) = signals {
-                o.insert(STAGE.into(), Value::Object(s));
-            }
+            doc.set_signals(STAGE, s);
         }
         Ok(match drop_reason {
             Some(r) => Verdict::Drop(r),
@@ -323,38 +303,6 @@ impl Stage for C4Quality {
 /// Python's `str.strip()` (no argument).
 pub(crate) fn py_strip(s: &str) -> &str {
     s.trim_matches(is_py_space)
-}
-
-/// Python's line-boundary characters for `str.splitlines()` (`\r\n` is handled as one boundary).
-fn is_py_line_break(c: char) -> bool {
-    matches!(
-        c,
-        '\n' | '\r' | '\u{0b}' | '\u{0c}' | '\u{1c}' | '\u{1d}' | '\u{1e}' | '\u{85}' | '\u{2028}' | '\u{2029}'
-    )
-}
-
-/// Python's `str.splitlines()` (without `keepends`): no trailing empty line.
-pub(crate) fn py_splitlines(s: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut it = s.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
-        if is_py_line_break(c) {
-            out.push(&s[start..i]);
-            let mut end = i + c.len_utf8();
-            if c == '\r' {
-                if let Some(&(j, '\n')) = it.peek() {
-                    end = j + 1;
-                    it.next();
-                }
-            }
-            start = end;
-        }
-    }
-    if start < s.len() {
-        out.push(&s[start..]);
-    }
-    out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -796,12 +744,6 @@ mod tests {
 
     #[test]
     fn python_string_semantics() {
-        assert_eq!(
-            py_splitlines("a\r\nb\rc\u{85}d\u{1c}e\n"),
-            vec!["a", "b", "c", "d", "e"]
-        );
-        assert_eq!(py_splitlines("\n\n"), vec!["", ""]);
-        assert!(py_splitlines("").is_empty());
         assert_eq!(py_strip("\u{1f}\u{a0} x \u{3000}"), "x");
         assert_eq!(
             remove_citations("a[1] b[] c[edit] d[citation needed] e[x]"),

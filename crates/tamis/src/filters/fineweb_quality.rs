@@ -20,8 +20,7 @@
 
 use crate::document::Document;
 use crate::filters::fineweb2;
-use crate::filters::gopher_quality::{doc_language, is_english, record_signals};
-use crate::filters::gopher_repetition::find_duplicates;
+use crate::filters::text::{doc_language, find_duplicates, is_english};
 use crate::stage::{SignalSpec, Stage, StageError, Verdict};
 use crate::words::{is_py_space, is_terminal_punctuation, split_words};
 use serde::{Deserialize, Serialize};
@@ -224,7 +223,7 @@ impl Stage for FineWebQuality {
             &mut signals,
         );
         if self.record_signals {
-            record_signals(doc, STAGE, signals);
+            doc.set_signals(STAGE, signals);
         }
         Ok(verdict)
     }

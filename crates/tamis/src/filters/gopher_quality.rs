@@ -20,6 +20,7 @@
 
 use crate::document::Document;
 use crate::filters::fineweb2;
+use crate::filters::text::{doc_language, is_english, py_splitlines};
 use crate::stage::{SignalSpec, Stage, StageError, Verdict};
 use crate::words::{is_punctuation, is_py_space, py_is_alpha, split_words};
 use serde::{Deserialize, Serialize};
@@ -184,32 +185,6 @@ impl GopherQualityConfig {
     }
 }
 
-pub(crate) fn is_english(language: &str) -> bool {
-    language.eq_ignore_ascii_case("en") || language.eq_ignore_ascii_case("eng")
-}
-
-/// The document's language (`metadata.language`), else the configured one.
-pub(crate) fn doc_language<'a>(doc: &'a Document, default: &'a str) -> &'a str {
-    match doc.metadata.get("language").and_then(Value::as_str) {
-        Some(l) if !l.is_empty() => l,
-        _ => default,
-    }
-}
-
-/// Write `signals` to `doc.metadata["signals"][stage]`, keeping other stages' entries.
-pub(crate) fn record_signals(doc: &mut Document, stage: &str, signals: Map<String, Value>) {
-    let entry = doc
-        .metadata
-        .entry("signals")
-        .or_insert_with(|| Value::Object(Map::new()));
-    if !entry.is_object() {
-        *entry = Value::Object(Map::new());
-    }
-    if let Value::Object(map) = entry {
-        map.insert(stage.to_string(), Value::Object(signals));
-    }
-}
-
 /// A threshold in force (Python truthiness: `None` and `0` disable a rule).
 fn active(v: Option<f64>) -> Option<f64> {
     v.filter(|x| *x != 0.0)
@@ -217,34 +192,6 @@ fn active(v: Option<f64>) -> Option<f64> {
 
 fn active_n(v: Option<u64>) -> Option<u64> {
     v.filter(|x| *x != 0)
-}
-
-/// Python `str.splitlines()` (no keepends): splits on \n, \r, \r\n, \v, \f, \x1c-\x1e, \x85, U+2028,
-/// U+2029; no empty last line after a final line break.
-pub(crate) fn py_splitlines(text: &str) -> Vec<&str> {
-    let mut lines = Vec::new();
-    let mut start = 0usize;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let is_break = matches!(
-            c,
-            '\n' | '\r' | '\u{b}' | '\u{c}' | '\u{1c}' | '\u{1d}' | '\u{1e}' | '\u{85}' | '\u{2028}' | '\u{2029}'
-        );
-        if !is_break {
-            continue;
-        }
-        lines.push(&text[start..i]);
-        let mut end = i + c.len_utf8();
-        if c == '\r' && chars.peek().is_some_and(|&(_, n)| n == '\n') {
-            chars.next();
-            end += 1;
-        }
-        start = end;
-    }
-    if start < text.len() {
-        lines.push(&text[start..]);
-    }
-    lines
 }
 
 /// The Gopher quality signals of one text (field names are the signal names).
@@ -399,7 +346,7 @@ impl Stage for GopherQuality {
         let verdict = decide(&signals, &self.config, &thresholds);
         if self.record_signals {
             let json = signals.to_json();
-            record_signals(doc, STAGE, json);
+            doc.set_signals(STAGE, json);
         }
         Ok(verdict)
     }
@@ -635,14 +582,6 @@ mod tests {
         assert!(sig[STAGE]["avg_word_length"].as_f64().unwrap() > 3.0);
         // the, to, of, and, have, with (not "be", "that").
         assert_eq!(sig[STAGE]["stop_words"], serde_json::json!(6));
-    }
-
-    #[test]
-    fn splitlines_matches_python() {
-        assert_eq!(py_splitlines("a\nb\r\nc\rd\u{2028}e\n"), vec!["a", "b", "c", "d", "e"]);
-        assert_eq!(py_splitlines("\n"), vec![""]);
-        assert!(py_splitlines("").is_empty());
-        assert_eq!(py_splitlines("a\n\nb"), vec!["a", "", "b"]);
     }
 
     #[test]

@@ -23,7 +23,7 @@
 
 use crate::document::Document;
 use crate::filters::fineweb2;
-use crate::filters::gopher_quality::{doc_language, is_english, record_signals};
+use crate::filters::text::{doc_language, find_duplicates, is_english, Mix};
 use crate::stage::{SignalSpec, Stage, StageError, Verdict};
 use crate::words::{is_py_space, split_words};
 use serde::{Deserialize, Serialize};
@@ -165,20 +165,6 @@ impl GopherRepetitionConfig {
     }
 }
 
-/// datatrove `find_duplicates`: (number of 2nd+ copies, their total length in code points).
-pub(crate) fn find_duplicates<'a>(items: impl IntoIterator<Item = &'a str>) -> (usize, usize) {
-    let mut seen: HashSet<&str, Mix> = HashSet::default();
-    let mut dup_elements = 0usize;
-    let mut dup_chars = 0usize;
-    for item in items {
-        if !seen.insert(item) {
-            dup_elements += 1;
-            dup_chars += item.chars().count();
-        }
-    }
-    (dup_elements, dup_chars)
-}
-
 /// Split on runs of `min_run` or more `\n` (`re.split(r"\n{k,}", s)`); keeps empty pieces.
 fn split_newline_runs(s: &str, min_run: usize) -> Vec<&str> {
     let mut out = Vec::new();
@@ -200,53 +186,6 @@ fn split_newline_runs(s: &str, min_run: usize) -> Vec<&str> {
     out.push(&s[start..]);
     out
 }
-
-/// A hasher for keys that are already well spread or small packed integers: one multiply-fold.
-/// SipHash (std's default) costs more than the n-gram counting itself here.
-/// Seeded once per process, so crafted text cannot aim at collisions; results never depend on the
-/// table's order (ties are broken by position).
-struct MixHasher(u64);
-
-impl Default for MixHasher {
-    fn default() -> Self {
-        static SEED: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
-        MixHasher(*SEED.get_or_init(|| {
-            use std::hash::BuildHasher;
-            std::collections::hash_map::RandomState::new().hash_one(0x7461_6d69_u64)
-        }))
-    }
-}
-
-impl std::hash::Hasher for MixHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(c);
-            self.write_u64(u64::from_le_bytes(word));
-        }
-        let rest = chunks.remainder();
-        let mut word = [0u8; 8];
-        word[..rest.len()].copy_from_slice(rest);
-        self.write_u64(u64::from_le_bytes(word) ^ ((rest.len() as u64) << 59));
-    }
-    fn write_u32(&mut self, x: u32) {
-        self.write_u64(u64::from(x));
-    }
-    fn write_u64(&mut self, x: u64) {
-        let m = u128::from(self.0 ^ x) * 0x9E37_79B9_7F4A_7C15;
-        self.0 = (m as u64) ^ ((m >> 64) as u64);
-    }
-    fn write_u128(&mut self, x: u128) {
-        self.write_u64(x as u64);
-        self.write_u64((x >> 64) as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type Mix = std::hash::BuildHasherDefault<MixHasher>;
 
 /// Each distinct word as a small integer (equal words, equal ids).
 fn word_ids(words: &[&str]) -> Vec<u32> {
@@ -449,7 +388,7 @@ impl Stage for GopherRepetition {
         let mut signals = Map::new();
         let verdict = evaluate(text, language, &thresholds, self.record_signals, &mut signals);
         if self.record_signals {
-            record_signals(doc, STAGE, signals);
+            doc.set_signals(STAGE, signals);
         }
         Ok(verdict)
     }
@@ -569,12 +508,6 @@ mod tests {
         }
         assert_eq!(dup_reason(5), "duplicated_5_n_grams");
         assert_eq!(dup_reason(10), "duplicated_10_n_grams");
-    }
-
-    #[test]
-    fn find_duplicates_counts_second_and_later_copies_only() {
-        assert_eq!(find_duplicates(["ab", "c", "ab", "ab", "é"]), (2, 4));
-        assert_eq!(find_duplicates(["", "x", ""]), (1, 0));
     }
 
     #[test]

@@ -120,11 +120,7 @@ impl Stage for Language {
             return Ok(Verdict::Keep);
         };
         let (label, score) = self.predict(text)?;
-        doc.metadata.insert("language".into(), label.clone().into());
-        doc.metadata.insert(
-            "language_score".into(),
-            serde_json::Number::from_f64(f64::from(score)).map_or(serde_json::Value::Null, Into::into),
-        );
+        doc.set_language(&label, f64::from(score));
         let c = &self.config;
         if !c.languages.is_empty() && !c.languages.contains(&label) {
             return Ok(Verdict::Drop(NOT_WANTED));

@@ -9,6 +9,7 @@ pub mod language;
 pub mod length;
 pub mod payload;
 pub mod pii;
+pub(crate) mod text;
 
 pub use c4_quality::{C4Quality, C4QualityConfig};
 pub use fineweb_quality::{FineWebQuality, FineWebQualityConfig};

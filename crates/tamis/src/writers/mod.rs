@@ -7,6 +7,7 @@ pub mod sink;
 
 use crate::document::Document;
 use crate::error::{Error, Result};
+use crate::metadata::keys;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
@@ -76,9 +77,9 @@ impl Default for OutputConfig {
 /// record, `metadata.removed_by` the `stage.reason` of a removed document.
 pub fn to_record(doc: &Document, removed_by: Option<&str>) -> Map<String, Value> {
     let mut metadata = doc.metadata.clone();
-    metadata.insert("origin".into(), Value::from(doc.source.to_string()));
+    metadata.insert(keys::ORIGIN.into(), Value::from(doc.source.to_string()));
     if let Some(r) = removed_by {
-        metadata.insert("removed_by".into(), Value::from(r));
+        metadata.insert(keys::REMOVED_BY.into(), Value::from(r));
     }
     let mut rec = Map::new();
     rec.insert("id".into(), Value::from(doc.id.clone()));
@@ -170,6 +171,18 @@ pub fn create(path: &Path, config: &OutputConfig) -> Result<Box<dyn ShardWriter>
         OutputFormat::Jsonl => Box::new(jsonl::JsonlWriter::create(path, None)?),
         OutputFormat::Parquet => Box::new(parquet::ParquetWriter::create(path, config.zstd_level)?),
     })
+}
+
+/// Write a file under a temporary name, sync, rename.
+pub(crate) fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
+    let tmp = temp_path(path);
+    {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        f.write_all(data).map_err(|e| Error::io(&tmp, e))?;
+        f.sync_all().map_err(|e| Error::io(&tmp, e))?;
+    }
+    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
 }
 
 pub(crate) fn rename_into_place(tmp: &Path, path: &Path) -> Result<()> {

@@ -5,6 +5,8 @@ use super::{create, shard_path, OutputConfig, ShardWriter};
 use crate::document::Document;
 use crate::error::{Error, Result};
 use crossbeam_channel::Receiver;
+use std::fs::File;
+use std::io::Write;
 use std::path::PathBuf;
 
 /// A document ready for a shard: a serialized JSONL line, or the document (Parquet, or when it
@@ -23,6 +25,9 @@ pub enum SinkMsg {
         next_shard: u64,
         files: Vec<(PathBuf, Vec<u8>)>,
     },
+    /// A pass before the last: one batch's staged outcomes and line keys (`runner::staging`),
+    /// appended to the chunk `shard` of `staging`.
+    Staged { data: Vec<u8>, keys: Vec<u8> },
     /// Testing aid: stop as a killed process would, leaving the open shards half-written.
     Abandon,
 }
@@ -32,6 +37,58 @@ pub struct Sink {
     pub removed_dir: PathBuf,
     pub config: OutputConfig,
     pub shard: u64,
+    /// Where staged chunks go (passes before the last); `None` for the last pass.
+    pub staging: Option<PathBuf>,
+}
+
+/// The staged chunk `n` of a pass (zstd-compressed outcomes) and its line-keys file.
+pub(crate) fn chunk_paths(dir: &std::path::Path, n: u64) -> (PathBuf, PathBuf) {
+    (dir.join(format!("{n:05}.bin.zst")), dir.join(format!("{n:05}.keys")))
+}
+
+/// The staged chunk being written: outcomes (zstd) and keys, each under a temporary name.
+struct Chunk {
+    data: zstd::stream::write::Encoder<'static, std::io::BufWriter<File>>,
+    keys: std::io::BufWriter<File>,
+    paths: [(PathBuf, PathBuf); 2],
+}
+
+impl Chunk {
+    fn create(dir: &std::path::Path, n: u64) -> Result<Chunk> {
+        let (data_path, keys_path) = chunk_paths(dir, n);
+        let open = |path: &PathBuf| {
+            let tmp = super::temp_path(path);
+            File::create(&tmp)
+                .map(std::io::BufWriter::new)
+                .map_err(|e| Error::io(&tmp, e))
+                .map(|f| (f, tmp))
+        };
+        let (data_file, data_tmp) = open(&data_path)?;
+        let (keys, keys_tmp) = open(&keys_path)?;
+        // Level 1: staged text is read back once, soon; speed matters more than size.
+        let data = zstd::stream::write::Encoder::new(data_file, 1).map_err(|e| Error::io(&data_tmp, e))?;
+        Ok(Chunk {
+            data,
+            keys,
+            paths: [(data_tmp, data_path), (keys_tmp, keys_path)],
+        })
+    }
+
+    fn write(&mut self, data: &[u8], keys: &[u8]) -> Result<()> {
+        self.data.write_all(data).map_err(|e| Error::io(&self.paths[0].0, e))?;
+        self.keys.write_all(keys).map_err(|e| Error::io(&self.paths[1].0, e))
+    }
+
+    fn finish(self) -> Result<()> {
+        let [(data_tmp, data_path), (keys_tmp, keys_path)] = self.paths;
+        let data = self.data.finish().map_err(|e| Error::io(&data_tmp, e))?;
+        for (w, tmp) in [(data, &data_tmp), (self.keys, &keys_tmp)] {
+            let f = w.into_inner().map_err(|e| Error::io(tmp, e.into_error()))?;
+            f.sync_all().map_err(|e| Error::io(tmp, e))?;
+        }
+        super::rename_into_place(&data_tmp, &data_path)?;
+        super::rename_into_place(&keys_tmp, &keys_path)
+    }
 }
 
 impl Sink {
@@ -39,6 +96,7 @@ impl Sink {
     pub fn run(mut self, rx: Receiver<SinkMsg>) -> Result<()> {
         let mut kept: Option<Box<dyn ShardWriter>> = None;
         let mut removed: Option<Box<dyn ShardWriter>> = None;
+        let mut chunk: Option<Chunk> = None;
         for msg in rx {
             match msg {
                 SinkMsg::Records(records) => {
@@ -47,18 +105,31 @@ impl Sink {
                         self.write(slot, is_kept, r)?;
                     }
                 }
+                SinkMsg::Staged { data, keys } => {
+                    let Some(dir) = &self.staging else { continue };
+                    if chunk.is_none() {
+                        chunk = Some(Chunk::create(dir, self.shard)?);
+                    }
+                    if let Some(c) = chunk.as_mut() {
+                        c.write(&data, &keys)?;
+                    }
+                }
                 SinkMsg::Checkpoint { next_shard, files } => {
                     for w in [kept.take(), removed.take()].into_iter().flatten() {
                         w.finish()?;
                     }
+                    if let Some(c) = chunk.take() {
+                        c.finish()?;
+                    }
                     for (path, data) in files {
-                        crate::pipeline::write_atomic(&path, &data)?;
+                        super::write_atomic(&path, &data)?;
                     }
                     self.shard = next_shard;
                 }
                 SinkMsg::Abandon => {
                     std::mem::forget(kept.take());
                     std::mem::forget(removed.take());
+                    std::mem::forget(chunk.take());
                     return Err(Error::Fatal("run abandoned (testing aid)".into()));
                 }
             }

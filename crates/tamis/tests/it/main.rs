@@ -7,6 +7,7 @@
     reason = "test code: a failed unwrap is a failed test"
 )]
 
+mod batch;
 mod common;
 mod compliance;
 mod furniture;
