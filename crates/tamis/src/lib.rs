@@ -2,7 +2,8 @@
 //!
 //! The main types: [`Document`] (one type for the whole path), the [`Stage`] and [`OrderedStage`]
 //! contracts, [`PipelineConfig`] (TOML / defaults) and [`run`], which streams the inputs through the
-//! stages into `kept/` and `removed/` shards and writes `report.json`.
+//! stages into `kept/` and `removed/` shards and writes `report.json`. [`arrow`] turns documents into
+//! Arrow record batches and back (the Parquet shards' table).
 //!
 //! ```no_run
 //! use tamis::{run, PipelineConfig, RunOptions};
@@ -14,6 +15,7 @@
 //! # Ok::<(), tamis::Error>(())
 //! ```
 
+pub mod arrow;
 pub mod clean;
 pub mod config;
 pub mod dedup;
