@@ -3,7 +3,8 @@
 //! The main types: [`Document`] (one type for the whole path), the [`Stage`] and [`OrderedStage`]
 //! contracts, [`PipelineConfig`] (TOML / defaults), [`Pipeline`] (the built stages: `process` one
 //! batch anywhere, no files, no threads) and [`run`], the local driver, which streams the inputs
-//! through the pipeline into `kept/` and `removed/` shards and writes `report.json`.
+//! through the pipeline into `kept/` and `removed/` shards and writes `report.json`. [`arrow`] turns
+//! documents into Arrow record batches and back (the interchange with Python, the Parquet shards' table).
 //!
 //! ```no_run
 //! use tamis::{run, PipelineConfig, RunOptions};
@@ -15,6 +16,7 @@
 //! # Ok::<(), tamis::Error>(())
 //! ```
 
+pub mod arrow;
 pub mod clean;
 pub mod config;
 pub mod dedup;

@@ -22,6 +22,9 @@ pub enum Encoding {
 }
 
 impl Encoding {
+    /// Every encoding, in the order of `metadata.tokens`' fields in the Arrow/Parquet schema.
+    pub const ALL: [Encoding; 2] = [Encoding::O200k, Encoding::Cl100k];
+
     pub fn name(self) -> &'static str {
         match self {
             Encoding::O200k => "o200k",
@@ -111,6 +114,18 @@ mod tests {
         assert_eq!(Encoding::Cl100k.count("hello world"), 2);
         assert_eq!(Encoding::O200k.count("hello world"), 2);
         assert_eq!(Encoding::O200k.count(""), 0);
+    }
+
+    #[test]
+    fn all_lists_every_encoding_once() {
+        // Adding a variant breaks this match: add it to `ALL` too (it becomes an Arrow column).
+        for e in Encoding::ALL {
+            match e {
+                Encoding::O200k | Encoding::Cl100k => {}
+            }
+        }
+        let names: std::collections::BTreeSet<_> = Encoding::ALL.iter().map(|e| e.name()).collect();
+        assert_eq!(names.len(), Encoding::ALL.len());
     }
 
     #[test]

@@ -1,16 +1,22 @@
-//! Parquet reader (row API, one row group in memory at a time): text column configurable; `id`, `url`,
-//! `metadata` (JSON string or struct) recognised; other columns go into the metadata.
+//! Parquet reader: parquet's Arrow reader, one record batch (a few MB) in memory at a time, each
+//! turned into documents by [`crate::arrow::from_record_batch`]: tamis's own shards and plain
+//! tables alike (text column configurable; `id`, `url`, `metadata` as JSON string or struct
+//! recognised; other columns go into the metadata).
 
-use crate::document::{derived_id, Body, Document, Source};
+use crate::arrow::from_record_batch;
+use crate::document::Document;
 use crate::error::{Error, Location, Result};
-use parquet::file::reader::{FileReader, SerializedFileReader};
-use parquet::record::reader::RowIter;
-use parquet::record::Field;
-use serde_json::{Map, Value};
+use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use std::fs::File;
+use std::path::Path;
+
+/// Rows per batch aim at this many uncompressed bytes (from the file's own row-group sizes).
+const BATCH_BYTES: i64 = 16 << 20;
+const MAX_BATCH_ROWS: i64 = 8192;
 
 pub struct ParquetReader {
-    rows: RowIter<'static>,
+    batches: ParquetRecordBatchReader,
+    docs: std::vec::IntoIter<Result<Document>>,
     file: String,
     text_field: String,
     record: u64,
@@ -18,26 +24,30 @@ pub struct ParquetReader {
 }
 
 impl ParquetReader {
-    pub fn open(path: &std::path::Path, file: String, text_field: String) -> Result<Self> {
+    pub fn open(path: &Path, file: String, text_field: String) -> Result<Self> {
         let f = File::open(path).map_err(|e| Error::io(path, e))?;
-        let reader = SerializedFileReader::new(f)
+        let builder = ParquetRecordBatchReaderBuilder::try_new(f)
             .map_err(|e| Error::Fatal(format!("{}: not a readable Parquet file: {e}", path.display())))?;
-        let has_text = reader
-            .metadata()
-            .file_metadata()
-            .schema_descr()
-            .columns()
-            .iter()
-            .any(|c| c.name() == text_field);
-        if !has_text {
+        if builder.schema().column_with_name(&text_field).is_none() {
             return Err(Error::Fatal(format!(
                 "{}: Parquet file has no column {text_field:?} (set --text-field)",
                 path.display()
             )));
         }
-        let rows = RowIter::from_file_into(Box::new(reader));
+        let (rows, bytes) = builder
+            .metadata()
+            .row_groups()
+            .iter()
+            .fold((0, 0), |(r, b), g| (r + g.num_rows(), b + g.total_byte_size()));
+        let row_bytes = (bytes / rows.max(1)).max(1);
+        let batch_rows = (BATCH_BYTES / row_bytes).clamp(1, MAX_BATCH_ROWS);
+        let batches = builder
+            .with_batch_size(batch_rows as usize)
+            .build()
+            .map_err(|e| Error::Fatal(format!("{}: not a readable Parquet file: {e}", path.display())))?;
         Ok(ParquetReader {
-            rows,
+            batches,
+            docs: Vec::new().into_iter(),
             file,
             text_field,
             record: 0,
@@ -50,78 +60,36 @@ impl Iterator for ParquetReader {
     type Item = Result<Document>;
 
     fn next(&mut self) -> Option<Result<Document>> {
-        if self.done {
-            return None;
-        }
-        let row = match self.rows.next()? {
-            Ok(row) => row,
-            Err(e) => {
-                self.done = true;
-                return Some(Err(Error::record(self.loc(), "corrupt_input", e.to_string())));
+        loop {
+            if let Some(doc) = self.docs.next() {
+                return Some(doc);
             }
-        };
-        let mut text = None;
-        let mut id = None;
-        let mut url = None;
-        let mut metadata = Map::new();
-        let mut extra = Vec::new();
-        for (name, field) in row.get_column_iter() {
-            match (name.as_str(), field) {
-                (n, Field::Str(s)) if n == self.text_field => text = Some(s.clone()),
-                ("id", Field::Str(s)) => id = Some(s.clone()),
-                ("id", Field::Null) => {}
-                ("id", other) => id = Some(other.to_json_value().to_string()),
-                ("url", Field::Str(s)) => url = Some(s.clone()),
-                ("metadata", Field::Str(s)) => match serde_json::from_str::<Value>(s) {
-                    Ok(Value::Object(m)) => metadata = m,
-                    _ => extra.push(("metadata".to_string(), Value::from(s.clone()))),
-                },
-                ("metadata", Field::Group(g)) => {
-                    if let Value::Object(m) = g.to_json_value() {
-                        metadata = m;
-                    }
+            if self.done {
+                return None;
+            }
+            let converted = match self.batches.next()? {
+                Ok(batch) => from_record_batch(&batch, &self.file, self.record, &self.text_field)
+                    .map(|docs| (batch.num_rows(), docs)),
+                Err(e) => {
+                    let location = Location {
+                        file: self.file.clone(),
+                        record: self.record,
+                        offset: None,
+                    };
+                    Err(Error::record(location, "corrupt_input", e.to_string()))
                 }
-                (_, Field::Null) => {}
-                (n, other) => extra.push((n.to_string(), other.to_json_value())),
-            }
-        }
-        for (k, v) in extra {
-            metadata.entry(k).or_insert(v);
-        }
-        let record = self.record;
-        self.record += 1;
-        let Some(text) = text else {
-            let loc = Location {
-                file: self.file.clone(),
-                record,
-                offset: None,
             };
-            return Some(Err(Error::record(
-                loc,
-                "missing_text",
-                format!("row has no string {:?}", self.text_field),
-            )));
-        };
-        Some(Ok(Document {
-            id: id.unwrap_or_else(|| derived_id(&self.file, record)),
-            body: Body::Text(text),
-            url,
-            source: Source {
-                file: self.file.clone(),
-                record,
-                offset: None,
-            },
-            metadata,
-        }))
-    }
-}
-
-impl ParquetReader {
-    fn loc(&self) -> Location {
-        Location {
-            file: self.file.clone(),
-            record: self.record,
-            offset: None,
+            match converted {
+                Ok((rows, docs)) => {
+                    self.record += rows as u64;
+                    self.docs = docs.into_iter();
+                }
+                Err(e) => {
+                    // The file cannot be read past a corrupt page: one error, then the end.
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            }
         }
     }
 }

@@ -1,118 +1,80 @@
-//! Parquet shard writer: columns `id`, `text`, `url` (optional), `metadata` (JSON string), zstd pages.
-//! Uses parquet's column writers directly (no Arrow), buffering one row group at a time.
+//! Parquet shard writer: the document table of [`crate::arrow`] (typed columns for language, tokens,
+//! removed lines, ...; the rest of the metadata as JSON), zstd pages, through parquet's `ArrowWriter`.
+//! Documents go into an Arrow batch builder, a batch goes to the writer every few MB, and a row group
+//! is closed once it holds ~64 MB of text, so memory stays bounded whatever the shard size.
 
-use super::{rename_into_place, temp_path, to_record, ShardWriter};
+use super::{rename_into_place, temp_path, ShardWriter};
+use crate::arrow::{schema, BatchBuilder};
 use crate::document::Document;
 use crate::error::{Error, Result};
+use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
-use parquet::data_type::{ByteArray, ByteArrayType};
 use parquet::file::properties::WriterProperties;
-use parquet::file::writer::SerializedFileWriter;
-use parquet::schema::parser::parse_message_type;
-use serde_json::Value;
+use parquet::schema::types::ColumnPath;
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-const SCHEMA: &str = "message document {
-  REQUIRED BYTE_ARRAY id (UTF8);
-  REQUIRED BYTE_ARRAY text (UTF8);
-  OPTIONAL BYTE_ARRAY url (UTF8);
-  REQUIRED BYTE_ARRAY metadata (UTF8);
-}";
+/// Text and metadata bytes per row group (what readers hold in memory per column chunk).
 const ROW_GROUP_BYTES: usize = 64 << 20;
+/// ... and per Arrow batch handed to the writer.
+const BATCH_BYTES: usize = 8 << 20;
 
 pub struct ParquetWriter {
-    writer: SerializedFileWriter<File>,
+    writer: ArrowWriter<File>,
+    batch: BatchBuilder,
     path: PathBuf,
     tmp: PathBuf,
-    ids: Vec<ByteArray>,
-    texts: Vec<ByteArray>,
-    urls: Vec<ByteArray>,
-    url_levels: Vec<i16>,
-    metas: Vec<ByteArray>,
-    buffered: usize,
+    row_group_bytes: usize,
 }
 
-fn pq_err(path: &Path, e: parquet::errors::ParquetError) -> Error {
+fn pq_err(path: &Path, e: impl std::fmt::Display) -> Error {
     Error::Fatal(format!("{}: writing Parquet: {e}", path.display()))
 }
 
 impl ParquetWriter {
     pub fn create(path: &Path, zstd_level: i32) -> Result<Self> {
         let tmp = temp_path(path);
-        let schema = Arc::new(parse_message_type(SCHEMA).map_err(|e| pq_err(path, e))?);
         let level = ZstdLevel::try_new(zstd_level).map_err(|e| pq_err(path, e))?;
-        let props = Arc::new(
-            WriterProperties::builder()
-                .set_compression(Compression::ZSTD(level))
-                .set_created_by("tamis".into())
-                .build(),
-        );
+        let props = WriterProperties::builder()
+            .set_compression(Compression::ZSTD(level))
+            .set_created_by(format!("tamis {}", env!("CARGO_PKG_VERSION")))
+            // Row groups end by bytes (`ROW_GROUP_BYTES`), not by a row count.
+            .set_max_row_group_row_count(None)
+            // Texts are (nearly) all distinct: a dictionary would only be built to be dropped.
+            .set_column_dictionary_enabled(ColumnPath::from("text"), false)
+            .build();
         let file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-        let writer = SerializedFileWriter::new(file, schema, props).map_err(|e| pq_err(path, e))?;
+        let writer = ArrowWriter::try_new(file, schema(), Some(props)).map_err(|e| pq_err(path, e))?;
         Ok(ParquetWriter {
             writer,
+            batch: BatchBuilder::default(),
             path: path.to_path_buf(),
             tmp,
-            ids: Vec::new(),
-            texts: Vec::new(),
-            urls: Vec::new(),
-            url_levels: Vec::new(),
-            metas: Vec::new(),
-            buffered: 0,
+            row_group_bytes: 0,
         })
     }
 
-    fn flush_row_group(&mut self) -> Result<()> {
-        if self.ids.is_empty() {
+    /// Hand the buffered documents to the writer; close the row group once it is big enough.
+    fn write_batch(&mut self) -> Result<()> {
+        if self.batch.is_empty() {
             return Ok(());
         }
-        let path = self.path.clone();
-        let mut rg = self.writer.next_row_group().map_err(|e| pq_err(&path, e))?;
-        let mut index = 0;
-        while let Some(mut col) = rg.next_column().map_err(|e| pq_err(&path, e))? {
-            let typed = col.typed::<ByteArrayType>();
-            let written = match index {
-                0 => typed.write_batch(&self.ids, None, None),
-                1 => typed.write_batch(&self.texts, None, None),
-                2 => typed.write_batch(&self.urls, Some(&self.url_levels), None),
-                _ => typed.write_batch(&self.metas, None, None),
-            };
-            written.map_err(|e| pq_err(&path, e))?;
-            col.close().map_err(|e| pq_err(&path, e))?;
-            index += 1;
+        self.row_group_bytes += self.batch.byte_len();
+        let batch = self.batch.finish().map_err(|e| pq_err(&self.path, e))?;
+        self.writer.write(&batch).map_err(|e| pq_err(&self.path, e))?;
+        if self.row_group_bytes >= ROW_GROUP_BYTES {
+            self.writer.flush().map_err(|e| pq_err(&self.path, e))?;
+            self.row_group_bytes = 0;
         }
-        rg.close().map_err(|e| pq_err(&path, e))?;
-        self.ids.clear();
-        self.texts.clear();
-        self.urls.clear();
-        self.url_levels.clear();
-        self.metas.clear();
-        self.buffered = 0;
         Ok(())
     }
 }
 
 impl ShardWriter for ParquetWriter {
     fn write(&mut self, doc: &Document, removed_by: Option<&str>) -> Result<()> {
-        let rec = to_record(doc, removed_by);
-        let text = doc.text_lossy().into_owned();
-        self.buffered += text.len();
-        self.ids.push(ByteArray::from(doc.id.as_str()));
-        self.texts.push(ByteArray::from(text.into_bytes()));
-        match &doc.url {
-            Some(u) => {
-                self.urls.push(ByteArray::from(u.as_str()));
-                self.url_levels.push(1);
-            }
-            None => self.url_levels.push(0),
-        }
-        let meta = rec.get("metadata").cloned().unwrap_or(Value::Null).to_string();
-        self.buffered += meta.len();
-        self.metas.push(ByteArray::from(meta.into_bytes()));
-        if self.buffered >= ROW_GROUP_BYTES {
-            self.flush_row_group()?;
+        self.batch.append(doc, removed_by).map_err(|e| pq_err(&self.path, e))?;
+        if self.batch.byte_len() >= BATCH_BYTES {
+            self.write_batch()?;
         }
         Ok(())
     }
@@ -125,10 +87,9 @@ impl ShardWriter for ParquetWriter {
     }
 
     fn finish(mut self: Box<Self>) -> Result<()> {
-        self.flush_row_group()?;
-        let path = self.path.clone();
-        let tmp = self.tmp.clone();
-        let file = self.writer.into_inner().map_err(|e| pq_err(&path, e))?;
+        self.write_batch()?;
+        let ParquetWriter { writer, path, tmp, .. } = *self;
+        let file = writer.into_inner().map_err(|e| pq_err(&path, e))?;
         file.sync_all().map_err(|e| Error::io(&tmp, e))?;
         drop(file);
         rename_into_place(&tmp, &path)

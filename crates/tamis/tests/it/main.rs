@@ -13,6 +13,7 @@ mod compliance;
 mod furniture;
 mod html;
 mod minhash;
+mod parquet;
 mod report;
 mod roundtrip;
 mod runner;
