@@ -187,16 +187,7 @@ fn real_main() -> Result<i32> {
             text_field,
             inputs,
         } => {
-            let mut pipeline = match &config {
-                Some(path) => PipelineConfig::from_file(path)?,
-                None => PipelineConfig::default(),
-            };
-            if let Some(f) = input_format {
-                pipeline.input.format = f;
-            }
-            if let Some(t) = text_field {
-                pipeline.input.text_field = t;
-            }
+            let pipeline = pipeline_config(config.as_deref(), None, input_format, text_field)?;
             let explanation = tamis::explain::explain(&pipeline, &inputs, id.as_deref())?;
             let mut out = std::io::stdout().lock();
             if json {
@@ -294,19 +285,7 @@ fn real_main() -> Result<i32> {
             print_config,
             inputs,
         } => {
-            let mut pipeline = match &config {
-                Some(path) => PipelineConfig::from_file(path)?,
-                None => PipelineConfig::default(),
-            };
-            if let Some(f) = format {
-                pipeline.output.format = f;
-            }
-            if let Some(f) = input_format {
-                pipeline.input.format = f;
-            }
-            if let Some(t) = text_field {
-                pipeline.input.text_field = t;
-            }
+            let pipeline = pipeline_config(config.as_deref(), format, input_format, text_field)?;
             if print_config {
                 print!("{}", pipeline.to_toml());
                 return Ok(0);
@@ -315,6 +294,29 @@ fn real_main() -> Result<i32> {
             run(&pipeline, inputs, output, threads)
         }
     }
+}
+
+/// Flags to config, in one place: the TOML file (or the default pipeline), then the flags over it.
+fn pipeline_config(
+    file: Option<&std::path::Path>,
+    format: Option<OutputFormat>,
+    input_format: Option<InputFormat>,
+    text_field: Option<String>,
+) -> Result<PipelineConfig> {
+    let mut pipeline = match file {
+        Some(path) => PipelineConfig::from_file(path)?,
+        None => PipelineConfig::default(),
+    };
+    if let Some(f) = format {
+        pipeline.output.format = f;
+    }
+    if let Some(f) = input_format {
+        pipeline.input.format = f;
+    }
+    if let Some(t) = text_field {
+        pipeline.input.text_field = t;
+    }
+    Ok(pipeline)
 }
 
 fn run(pipeline: &PipelineConfig, inputs: Vec<PathBuf>, output: PathBuf, threads: usize) -> Result<i32> {
