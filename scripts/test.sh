@@ -23,3 +23,5 @@ if cargo nextest --version >/dev/null 2>&1; then
 else
   cargo test --workspace --locked --no-fail-fast
 fi
+echo "== python tests"
+bash scripts/python-tests.sh

@@ -48,7 +48,7 @@
 
 mod json;
 
-use crate::document::{derived_id, Document, Source};
+use crate::document::{derived_id, Body, Document, Source};
 use crate::error::{Error, Location, Result};
 use crate::tokens::Encoding;
 use arrow_array::builder::{Float64Builder, Int64Builder, NullBufferBuilder, OffsetBufferBuilder, StringBuilder};
@@ -66,6 +66,12 @@ use crate::metadata::keys::{
     LANGUAGE, LANGUAGE_SCORE, MINHASH_CLUSTER_ID, MINHASH_CLUSTER_SIZE, ORIGIN, REMOVED_BY, REMOVED_LINES, TOKENS,
 };
 const METADATA: &str = "metadata";
+// The reader table's columns for raw payloads (see `reader_schema`).
+const RAW: &str = "raw";
+const CONTENT_TYPE: &str = "content_type";
+const CHARSET: &str = "charset";
+const OFFSET: &str = "offset";
+const READ_ERROR: &str = "read_error";
 
 static SCHEMA: LazyLock<SchemaRef> = LazyLock::new(|| {
     use DataType::{Float64, Int64, Utf8};
@@ -116,6 +122,152 @@ pub fn to_record_batch(docs: &[(&Document, Option<&str>)]) -> Result<RecordBatch
         builder.append(doc, *removed_by)?;
     }
     builder.finish()
+}
+
+/// The reader table (`tamis.read`): documents as they come from the readers, before any stage.
+/// `text` is null for a raw payload (a WARC response, an `.html` file), which is in `raw` with its
+/// `content_type` and `charset`; `origin` is `file:record` and `offset` the record's byte offset.
+pub fn reader_schema() -> SchemaRef {
+    static READER: LazyLock<SchemaRef> = LazyLock::new(|| {
+        use DataType::{Binary, UInt64, Utf8};
+        Arc::new(Schema::new(vec![
+            Field::new(ID, Utf8, false),
+            Field::new(TEXT, Utf8, true),
+            Field::new(RAW, Binary, true),
+            Field::new(CONTENT_TYPE, Utf8, true),
+            Field::new(CHARSET, Utf8, true),
+            Field::new(URL, Utf8, true),
+            Field::new(ORIGIN, Utf8, false),
+            Field::new(OFFSET, UInt64, true),
+            Field::new(METADATA, Utf8, false),
+        ]))
+    });
+    READER.clone()
+}
+
+/// Documents as one record batch of [`reader_schema`].
+pub fn to_reader_batch(docs: &[Document]) -> Result<RecordBatch> {
+    use arrow_array::builder::{BinaryBuilder, UInt64Builder};
+    let (mut id, mut text, mut raw) = (StringBuilder::new(), StringBuilder::new(), BinaryBuilder::new());
+    let (mut content_type, mut charset, mut url) = (StringBuilder::new(), StringBuilder::new(), StringBuilder::new());
+    let (mut origin, mut offset, mut metadata) = (StringBuilder::new(), UInt64Builder::new(), StringBuilder::new());
+    for doc in docs {
+        id.append_value(&doc.id);
+        match &doc.body {
+            crate::document::Body::Text(t) => {
+                text.append_value(t);
+                raw.append_null();
+                content_type.append_null();
+                charset.append_null();
+            }
+            crate::document::Body::Raw { .. } if doc.metadata.contains_key(READ_ERROR) => {
+                text.append_null();
+                raw.append_null();
+                content_type.append_null();
+                charset.append_null();
+            }
+            crate::document::Body::Raw {
+                bytes,
+                content_type: ct,
+                charset: cs,
+            } => {
+                text.append_null();
+                raw.append_value(bytes);
+                content_type.append_value(ct);
+                charset.append_option(cs.as_deref());
+            }
+        }
+        url.append_option(doc.url.as_deref());
+        origin.append_value(doc.source.to_string());
+        offset.append_option(doc.source.offset);
+        metadata.append_value(serde_json::to_string(&doc.metadata).map_err(|e| Error::Fatal(e.to_string()))?);
+    }
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(id.finish()),
+        Arc::new(text.finish()),
+        Arc::new(raw.finish()),
+        Arc::new(content_type.finish()),
+        Arc::new(charset.finish()),
+        Arc::new(url.finish()),
+        Arc::new(origin.finish()),
+        Arc::new(offset.finish()),
+        Arc::new(metadata.finish()),
+    ];
+    RecordBatch::try_new(reader_schema(), columns).map_err(arrow_error)
+}
+
+/// The reader table's row for a record that could not be read: no text, no payload, and
+/// `metadata` `{"read_error": kind, "message": ...}` ([`from_record_batch`] turns it back into
+/// that record's error).
+pub fn read_error_document(e: &Error) -> Document {
+    let (location, kind, message) = match e {
+        Error::Record {
+            location,
+            kind,
+            message,
+        } => (location.clone(), *kind, message.clone()),
+        other => (
+            Location {
+                file: String::new(),
+                record: 0,
+                offset: None,
+            },
+            "io",
+            other.to_string(),
+        ),
+    };
+    let mut doc = Document::new_text(
+        derived_id(&location.file, location.record),
+        "",
+        Source {
+            file: location.file,
+            record: location.record,
+            offset: location.offset,
+        },
+    );
+    doc.body = Body::Raw {
+        bytes: Vec::new(),
+        content_type: String::new(),
+        charset: None,
+    };
+    doc.metadata.insert(READ_ERROR.into(), kind.into());
+    doc.metadata.insert("message".into(), message.into());
+    doc
+}
+
+/// The error a reader-table row stands for (see [`read_error_document`]).
+fn read_error(metadata: &Value) -> Option<(&'static str, String)> {
+    let metadata = match metadata {
+        Value::String(s) => serde_json::from_str::<Value>(s).ok()?,
+        other => other.clone(),
+    };
+    let kind = metadata.get(READ_ERROR)?.as_str()?;
+    // Error kinds are `&'static str`: the ones a reader can give, else a generic one.
+    let kind = crate::readers::ERROR_KINDS
+        .iter()
+        .find(|k| **k == kind)
+        .copied()
+        .unwrap_or("read_error");
+    let message = metadata
+        .get("message")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    Some((kind, message))
+}
+
+/// Row → the payload bytes of that row (`None`: null).
+type RawColumn<'a> = Box<dyn Fn(usize) -> Option<Vec<u8>> + 'a>;
+
+/// The `raw` column of a batch, when it is binary.
+fn raw_column(batch: &RecordBatch) -> Option<RawColumn<'_>> {
+    use arrow_array::{Array, BinaryArray, LargeBinaryArray};
+    let array = batch.column_by_name(RAW)?;
+    if let Some(a) = array.as_any().downcast_ref::<BinaryArray>() {
+        return Some(Box::new(move |row| (!a.is_null(row)).then(|| a.value(row).to_vec())));
+    }
+    let a = array.as_any().downcast_ref::<LargeBinaryArray>()?;
+    Some(Box::new(move |row| (!a.is_null(row)).then(|| a.value(row).to_vec())))
 }
 
 /// Builds record batches of [`schema`] one document at a time (no copy of the documents is kept).
@@ -387,10 +539,16 @@ pub fn from_record_batch(
         )));
     }
     let (mut texts, mut ids, mut urls, mut metadatas) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut content_types, mut charsets, mut offsets) = (Vec::new(), Vec::new(), Vec::new());
     let mut extras = Vec::new();
     let mut unsupported = None;
+    // A reader table (see `reader_schema`): rows without text carry a raw payload.
+    let raw = raw_column(batch);
     for (field, array) in schema.fields().iter().zip(batch.columns()) {
         let name = field.name().as_str();
+        if raw.is_some() && name == RAW {
+            continue;
+        }
         // In the typed columns a null struct field means "absent".
         let values = match json::column(array, name == TOKENS || name == REMOVED_LINES) {
             Ok(values) => values,
@@ -404,6 +562,10 @@ pub fn from_record_batch(
             ID => ids = values,
             URL => urls = values,
             METADATA => metadatas = values,
+            CONTENT_TYPE if raw.is_some() => content_types = values,
+            CHARSET if raw.is_some() => charsets = values,
+            OFFSET if raw.is_some() => offsets = values,
+            ORIGIN if raw.is_some() => {}
             _ => extras.push((name, values)),
         }
     }
@@ -419,10 +581,19 @@ pub fn from_record_batch(
             docs.push(Err(Error::record(location(), "unsupported_column", message.clone())));
             continue;
         }
-        let Value::String(text) = json::take(&mut texts, row) else {
-            let message = format!("row has no string {text_field:?}");
-            docs.push(Err(Error::record(location(), "missing_text", message)));
-            continue;
+        let body = match (json::take(&mut texts, row), raw.as_ref().and_then(|r| r(row))) {
+            (Value::String(text), _) => Body::Text(text),
+            (Value::Null, Some(bytes)) => Body::Raw {
+                bytes,
+                content_type: json::take(&mut content_types, row).as_str().unwrap_or("").to_string(),
+                charset: json::take(&mut charsets, row).as_str().map(str::to_string),
+            },
+            _ => {
+                let (kind, message) = read_error(&json::take(&mut metadatas, row))
+                    .unwrap_or(("missing_text", format!("row has no string {text_field:?}")));
+                docs.push(Err(Error::record(location(), kind, message)));
+                continue;
+            }
         };
         let id = match json::take(&mut ids, row) {
             Value::String(s) => s,
@@ -462,12 +633,15 @@ pub fn from_record_batch(
         let source = Source {
             file: file.to_string(),
             record,
-            offset: None,
+            offset: json::take(&mut offsets, row).as_u64(),
         };
-        let mut doc = Document::new_text(id, text, source);
-        doc.url = url;
-        doc.metadata = metadata;
-        docs.push(Ok(doc));
+        docs.push(Ok(Document {
+            id,
+            body,
+            url,
+            source,
+            metadata,
+        }));
     }
     Ok(docs)
 }
@@ -700,6 +874,33 @@ mod tests {
             charset: Some("latin1".into()),
         };
         assert_eq!(round_trip(&[(&d, None)])[0].text(), Some("café"));
+    }
+
+    #[test]
+    fn the_reader_table_carries_raw_payloads_back_to_documents() {
+        let mut raw = doc("page", json!({"warc_type": "response"}));
+        raw.url = Some("https://example.fr/a".into());
+        raw.source.offset = Some(512);
+        raw.body = Body::Raw {
+            bytes: b"<p>caf\xe9</p>".to_vec(),
+            content_type: "text/html".into(),
+            charset: Some("latin1".into()),
+        };
+        let text = doc("t", json!({"k": 1}));
+        let batch = to_reader_batch(&[raw.clone(), text.clone()]).unwrap();
+        assert_eq!(batch.schema(), reader_schema());
+        let back: Vec<Document> = from_record_batch(&batch, "in.warc.gz", 0, TEXT)
+            .unwrap()
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(
+            (back[0].id.as_str(), &back[0].body, &back[0].url),
+            ("page", &raw.body, &raw.url)
+        );
+        assert_eq!(back[0].source.offset, Some(512));
+        assert_eq!(back[0].metadata, raw.metadata);
+        assert_eq!((back[1].text(), &back[1].metadata), (Some("text of t"), &text.metadata));
     }
 
     #[test]

@@ -329,12 +329,18 @@ impl Pipeline {
     /// Process one batch: every document ends up kept, removed or as an error. Ordered stages keep
     /// their state from batch to batch, so batches must come in input order.
     pub fn process(&mut self, docs: impl IntoIterator<Item = Document>) -> BatchOutcome {
+        self.process_read(docs.into_iter().map(Ok))
+    }
+
+    /// [`process`](Self::process) over what a reader yields: a record that could not be read is
+    /// counted as that record's error (stage `read`).
+    pub fn process_read(&mut self, items: impl IntoIterator<Item = Result<Document>>) -> BatchOutcome {
         let mut stats = self.front.empty_stats();
         let mut insights = BatchInsights::default();
         let front = self.front.clone();
-        let outcomes: Vec<Outcome> = docs
+        let outcomes: Vec<Outcome> = items
             .into_iter()
-            .map(|d| front.run(Item::Read(Ok(d)), &mut stats, &mut insights))
+            .map(|d| front.run(Item::Read(d), &mut stats, &mut insights))
             .collect();
         let mut out = BatchOutcome {
             stats: RunStats::new(&self.names),

@@ -210,6 +210,17 @@ fn walk(dir: &Path, format: InputFormat, files: &mut Vec<InputFile>, skipped: &m
     Ok(())
 }
 
+/// Every error kind a reader gives a record (the report counts errors by these names).
+pub const ERROR_KINDS: &[&str] = &[
+    "bad_json",
+    "bad_warc_header",
+    "corrupt_input",
+    "missing_text",
+    "record_too_large",
+    "truncated_record",
+    "unsupported_column",
+];
+
 /// Counts compressed bytes read, for progress and throughput figures.
 pub struct Counting<R> {
     inner: R,

@@ -1,0 +1,255 @@
+//! `tamis._tamis`, the compiled half of the Python package: the pipeline over Arrow data, the
+//! readers as Arrow streams, the report. Arrow crosses the boundary through the Arrow PyCapsule
+//! interface (`pyo3-arrow`), so pyarrow, polars, duckdb and arro3 objects are accepted without a
+//! copy of their buffers; results come back as pyarrow objects. The GIL is released while Rust works.
+
+use arrow_array::{RecordBatch, RecordBatchReader};
+use arrow_schema::{ArrowError, SchemaRef};
+use pyo3::exceptions::{PyIOError, PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3_arrow::input::AnyRecordBatch;
+use pyo3_arrow::{PyRecordBatchReader, PyTable};
+use std::path::PathBuf;
+use std::sync::Mutex;
+use tamis::readers::{self, DocIter, InputConfig, InputFile};
+use tamis::{arrow, Document, PipelineConfig};
+
+fn py_err(e: tamis::Error) -> PyErr {
+    match e {
+        tamis::Error::Config(m) => PyValueError::new_err(m),
+        e @ tamis::Error::Io { .. } => PyIOError::new_err(e.to_string()),
+        e => PyRuntimeError::new_err(e.to_string()),
+    }
+}
+
+fn arrow_err(e: ArrowError) -> PyErr {
+    PyRuntimeError::new_err(e.to_string())
+}
+
+/// A built pipeline. Per-document stages run on whatever batches it is given; ordered stages
+/// (exact dedup) keep their state from call to call, so one object sees its batches in order.
+#[pyclass(module = "tamis._tamis", frozen)]
+struct Pipeline {
+    config: PipelineConfig,
+    inner: Mutex<Inner>,
+}
+
+struct Inner {
+    pipeline: tamis::Pipeline,
+    /// Rows handed to `process` so far: the record numbers of documents that come without an id.
+    records: u64,
+}
+
+impl Pipeline {
+    fn new(config: PipelineConfig) -> PyResult<Self> {
+        let pipeline = tamis::Pipeline::build(&config, &Default::default()).map_err(py_err)?;
+        Ok(Pipeline {
+            config,
+            inner: Mutex::new(Inner { pipeline, records: 0 }),
+        })
+    }
+}
+
+#[pymethods]
+impl Pipeline {
+    /// A pipeline from a TOML pipeline file's text (the same format and errors as `tamis run --config`).
+    #[staticmethod]
+    fn from_toml(text: &str) -> PyResult<Self> {
+        Self::new(PipelineConfig::from_toml(text).map_err(py_err)?)
+    }
+
+    /// A pipeline from a dict of the TOML file's shape (`{"stages": [{"type": "length", ...}]}`).
+    #[staticmethod]
+    fn from_dict(py: Python<'_>, config: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let json: String = py.import("json")?.call_method1("dumps", (config,))?.extract()?;
+        let config: PipelineConfig = serde_json::from_str(&json).map_err(|e| PyValueError::new_err(e.to_string()))?;
+        config.validate().map_err(py_err)?;
+        Self::new(config)
+    }
+
+    /// The resolved config as TOML.
+    fn to_toml(&self) -> String {
+        self.config.to_toml()
+    }
+
+    /// The resolved config as JSON (every default filled in).
+    fn to_json(&self) -> PyResult<String> {
+        serde_json::to_string(&self.config).map_err(|e| PyRuntimeError::new_err(e.to_string()))
+    }
+
+    /// `read` and every stage's report name, in pipeline order (the keys of the stats).
+    fn stage_names(&self) -> PyResult<Vec<String>> {
+        Ok(tamis::pipeline::stage_names(&self.config))
+    }
+
+    /// Process Arrow data (a table, a batch or a stream of batches with a text column, or the
+    /// reader table of `read`). Returns `(kept, removed, stats_json)`: two pyarrow tables of the
+    /// document schema (`removed` with `removed_by`) and the counts as JSON.
+    #[pyo3(signature = (data, text_field = "text", source = "<python>"))]
+    fn process<'py>(
+        &self,
+        py: Python<'py>,
+        data: AnyRecordBatch,
+        text_field: &str,
+        source: &str,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>, String)> {
+        // Batches are taken while holding the GIL: a stream may be a Python iterator.
+        let reader = data.into_reader()?;
+        let batches = reader
+            .collect::<Result<Vec<RecordBatch>, ArrowError>>()
+            .map_err(arrow_err)?;
+        let (kept, removed, stats) = py.detach(|| self.process_batches(&batches, text_field, source))?;
+        let schema = arrow::schema();
+        let kept = PyTable::try_new(kept, schema.clone())?.into_pyarrow(py)?;
+        let removed = PyTable::try_new(removed, schema)?.into_pyarrow(py)?;
+        Ok((kept, removed, stats))
+    }
+
+    /// Read, process and write one input (file or directory) into `output` as `tamis run` does
+    /// (shards, `report.json`, resume after a kill); returns `report.json`'s text. The unit of
+    /// work of a cluster task.
+    #[pyo3(signature = (path, output, threads = 1))]
+    fn run_file(&self, py: Python<'_>, path: PathBuf, output: PathBuf, threads: usize) -> PyResult<String> {
+        let options = tamis::RunOptions {
+            inputs: vec![path],
+            output,
+            threads,
+            ..Default::default()
+        };
+        let report = py.detach(|| tamis::run(&self.config, &options)).map_err(py_err)?;
+        serde_json::to_string(&report).map_err(|e| PyRuntimeError::new_err(e.to_string()))
+    }
+}
+
+type Processed = (Vec<RecordBatch>, Vec<RecordBatch>, String);
+
+impl Pipeline {
+    fn process_batches(&self, batches: &[RecordBatch], text_field: &str, source: &str) -> PyResult<Processed> {
+        let mut inner = self
+            .inner
+            .lock()
+            .map_err(|_| PyRuntimeError::new_err("a previous call panicked"))?;
+        let mut stats = tamis::RunStats::new(inner.pipeline.stage_names());
+        let (mut kept, mut removed) = (Vec::new(), Vec::new());
+        for batch in batches {
+            let items = arrow::from_record_batch(batch, source, inner.records, text_field).map_err(py_err)?;
+            inner.records += batch.num_rows() as u64;
+            let outcome = inner.pipeline.process_read(items);
+            let k: Vec<(&Document, Option<&str>)> = outcome.kept.iter().map(|d| (d, None)).collect();
+            kept.push(arrow::to_record_batch(&k).map_err(py_err)?);
+            let r: Vec<(&Document, Option<&str>)> =
+                outcome.removed.iter().map(|(d, by)| (d, Some(by.as_str()))).collect();
+            removed.push(arrow::to_record_batch(&r).map_err(py_err)?);
+            stats.merge(outcome.stats, &self.config.report);
+        }
+        let stats = serde_json::to_string(&stats).map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+        Ok((kept, removed, stats))
+    }
+}
+
+/// The documents of every input under `path` (any format tamis reads), as a stream of record
+/// batches of the reader table: raw payloads (WARC responses, `.html`) in `raw`, text in `text`.
+/// A record that cannot be read is a row with neither, and `metadata` `{"read_error": kind,
+/// "message": ...}`; `Pipeline.process` counts it as that record's error.
+#[pyfunction]
+#[pyo3(signature = (path, format = "auto", text_field = "text", batch_size = 1024))]
+fn read<'py>(
+    py: Python<'py>,
+    path: PathBuf,
+    format: &str,
+    text_field: &str,
+    batch_size: usize,
+) -> PyResult<Bound<'py, PyAny>> {
+    let format = format.parse().map_err(PyValueError::new_err)?;
+    let (files, _) = py
+        .detach(|| readers::collect_inputs(std::slice::from_ref(&path), format))
+        .map_err(py_err)?;
+    let config = InputConfig {
+        format,
+        text_field: text_field.to_string(),
+        ..Default::default()
+    };
+    let batches = DocBatches {
+        files: files.into_iter(),
+        current: None,
+        config,
+        batch_size: batch_size.max(1),
+        schema: arrow::reader_schema(),
+    };
+    PyRecordBatchReader::new(Box::new(batches)).into_pyarrow(py)
+}
+
+/// Documents of a list of files, `batch_size` at a time.
+struct DocBatches {
+    files: std::vec::IntoIter<InputFile>,
+    current: Option<DocIter>,
+    config: InputConfig,
+    batch_size: usize,
+    schema: SchemaRef,
+}
+
+impl Iterator for DocBatches {
+    type Item = Result<RecordBatch, ArrowError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut docs = Vec::with_capacity(self.batch_size);
+        while docs.len() < self.batch_size {
+            if self.current.is_none() {
+                let file = self.files.next()?;
+                match readers::open(&file, &self.config, None) {
+                    Ok(it) => self.current = Some(it),
+                    Err(e) => return Some(Err(ArrowError::ExternalError(Box::new(e)))),
+                }
+            }
+            match self.current.as_mut().and_then(Iterator::next) {
+                Some(Ok(doc)) => docs.push(doc),
+                Some(Err(e)) => docs.push(tamis::arrow::read_error_document(&e)),
+                None => {
+                    self.current = None;
+                    if !docs.is_empty() {
+                        break;
+                    }
+                }
+            }
+        }
+        Some(arrow::to_reader_batch(&docs).map_err(|e| ArrowError::ExternalError(Box::new(e))))
+    }
+}
+
+impl RecordBatchReader for DocBatches {
+    fn schema(&self) -> SchemaRef {
+        self.schema.clone()
+    }
+}
+
+/// `report.html` drawn from a `report.json` text.
+#[pyfunction]
+fn render_report(report_json: &str) -> PyResult<String> {
+    let report: tamis::Report = serde_json::from_str(report_json).map_err(|e| PyValueError::new_err(e.to_string()))?;
+    Ok(tamis::report_html::render(&report))
+}
+
+/// Every stage as `(name, kind, summary)`.
+#[pyfunction]
+fn stages() -> Vec<(String, String, String)> {
+    tamis::STAGES
+        .iter()
+        .map(|s| {
+            (
+                s.name.to_string(),
+                format!("{:?}", s.kind).to_lowercase(),
+                s.summary.to_string(),
+            )
+        })
+        .collect()
+}
+
+#[pymodule]
+fn _tamis(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Pipeline>()?;
+    m.add_function(wrap_pyfunction!(read, m)?)?;
+    m.add_function(wrap_pyfunction!(render_report, m)?)?;
+    m.add_function(wrap_pyfunction!(stages, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
