@@ -34,6 +34,7 @@ pub mod report_html;
 pub mod runner;
 pub mod stage;
 pub mod stats;
+pub mod tasks;
 pub mod tokens;
 pub mod units;
 pub mod words;

@@ -27,6 +27,15 @@ impl SiteLines {
         line_key(site, line).is_some_and(|k| self.frequent.contains(&k))
     }
 
+    /// An index of keys found frequent elsewhere (a count over the whole corpus by a driver).
+    pub fn from_keys(frequent: impl IntoIterator<Item = u64>) -> Self {
+        SiteLines {
+            frequent: frequent.into_iter().collect(),
+            documents: 0,
+            sites: 0,
+        }
+    }
+
     /// Number of (site, line) pairs flagged as frequent.
     pub fn len(&self) -> usize {
         self.frequent.len()

@@ -155,6 +155,35 @@ impl OrderedStage for ExactDedup {
     }
 }
 
+/// Exact dedup decided elsewhere (a shuffle over the whole corpus, first copy in input order
+/// kept): the records of this input file that are duplicates. It drops exactly those, with the
+/// reason `ExactDedup` gives, so counts and output are those of the local run.
+pub struct ExactDecided {
+    pub duplicates: std::sync::Arc<HashSet<u64>>,
+}
+
+impl OrderedStage for ExactDecided {
+    fn keyer(&self) -> Keyer {
+        // The key is the record number: the decision is already made per record.
+        std::sync::Arc::new(|doc: &Document| u128::from(doc.source.record))
+    }
+
+    fn decide(&mut self, record: u128) -> Result<Verdict, StageError> {
+        let duplicate = u64::try_from(record).is_ok_and(|r| self.duplicates.contains(&r));
+        Ok(if duplicate {
+            Verdict::Drop(DUPLICATE)
+        } else {
+            Verdict::Keep
+        })
+    }
+
+    fn save_delta(&mut self, _out: &mut Vec<u8>) {}
+
+    fn load_delta(&mut self, _data: &[u8]) -> Result<(), String> {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,6 @@ pub mod minhash;
 pub mod near;
 pub(crate) mod staged;
 
-pub use exact::{ExactDedup, ExactDedupConfig};
+pub use exact::{ExactDecided, ExactDedup, ExactDedupConfig};
 pub use minhash::{MinhashConfig, ShingleUnit, Signer, TextNormConfig};
 pub use near::{near_dedup, NearDedupOptions, NearDedupReport};

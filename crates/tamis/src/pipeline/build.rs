@@ -16,6 +16,9 @@ use std::sync::Arc;
 pub struct CorpusState {
     /// Site-frequent lines for `clean_lines` with `site_lines = true`. Without it that rule is off.
     pub site_lines: Option<Arc<SiteLines>>,
+    /// Exact dedup decided over the whole corpus by a driver: the records of the one input file
+    /// this pipeline processes that are duplicates. `exact_dedup` then applies these decisions.
+    pub exact_duplicates: Option<Arc<std::collections::HashSet<u64>>>,
 }
 
 pub(crate) enum StageImpl {
@@ -69,7 +72,10 @@ pub(crate) fn build_stage(config: &StageConfig, annotate: bool, state: &CorpusSt
         StageConfig::Pii(c) => StageImpl::Parallel(Box::new(
             Pii::new(c.clone()).map_err(|e| Error::Config(format!("stage pii: {e}")))?,
         )),
-        StageConfig::ExactDedup(c) => ordered(ExactDedup::new(c.clone())),
+        StageConfig::ExactDedup(c) => match &state.exact_duplicates {
+            Some(d) => ordered(crate::dedup::ExactDecided { duplicates: d.clone() }),
+            None => ordered(ExactDedup::new(c.clone())),
+        },
         // Not a per-document stage: drivers run it after every document has been seen.
         StageConfig::MinhashDedup(_) => {
             return Err(Error::Config(

@@ -371,6 +371,11 @@ impl Pipeline {
         out
     }
 
+    /// Whether the pipeline has ordered stages (a back half).
+    pub(crate) fn has_back(&self) -> bool {
+        !self.back.is_empty()
+    }
+
     pub(crate) fn report_config(&self) -> &ReportConfig {
         &self.front.report
     }
@@ -675,6 +680,7 @@ pub fn site_index_serial(config: &PipelineConfig, docs: impl IntoIterator<Item =
     }
     Ok(CorpusState {
         site_lines: Some(Arc::new(builder.finish())),
+        ..Default::default()
     })
 }
 

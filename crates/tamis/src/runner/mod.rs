@@ -10,7 +10,7 @@
 mod checkpoint;
 mod output;
 mod sequencer;
-mod staging;
+pub(crate) mod staging;
 mod workers;
 
 pub use checkpoint::Position;
@@ -204,6 +204,7 @@ impl Passes<'_> {
         let index = staging::build_index(dir, ckpt.passes[k - 1].chunks, c.site_min_docs, c.site_max_entries)?;
         Ok(CorpusState {
             site_lines: Some(Arc::new(index)),
+            ..Default::default()
         })
     }
 

@@ -135,6 +135,8 @@ pub(crate) struct StagedBatches {
     counter: Arc<AtomicU64>,
     /// Outcomes consumed in the current chunk.
     record: u64,
+    /// Read this one file instead of numbered chunks.
+    single: Option<PathBuf>,
 }
 
 impl StagedBatches {
@@ -146,7 +148,15 @@ impl StagedBatches {
             reader: None,
             counter,
             record: 0,
+            single: None,
         }
+    }
+
+    /// One staged file of a distributed step (see `tasks.rs`).
+    pub fn from_file(path: &Path) -> Self {
+        let mut reader = StagedBatches::new(path.parent().unwrap_or(Path::new(".")), 1, Arc::default());
+        reader.single = Some(path.to_path_buf());
+        reader
     }
 
     /// Bytes of the staged chunks, for progress.
@@ -163,7 +173,10 @@ impl StagedBatches {
             if self.chunk >= self.chunks {
                 return Ok(None);
             }
-            let path = chunk_paths(&self.dir, self.chunk).0;
+            let path = match &self.single {
+                Some(p) => p.clone(),
+                None => chunk_paths(&self.dir, self.chunk).0,
+            };
             if self.reader.is_none() {
                 self.reader = Some(crate::readers::open_decompressed(&path, Some(self.counter.clone()))?);
                 self.record = 0;

@@ -11,7 +11,7 @@ use tamis::{Document, Pipeline, PipelineConfig, StageConfig, StageEntry};
 
 /// Pages of a few sites that share template lines (menus, a disclaimer, share prompts), with exact
 /// duplicates, short pages and pages of their own.
-fn write_site_corpus(path: &Path, docs: u64) {
+pub fn write_site_corpus(path: &Path, docs: u64) {
     let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
     let sites = ["gazette.example", "rundschau.example", "diario.example"];
     let page = |i: u64| {
@@ -35,7 +35,7 @@ fn write_site_corpus(path: &Path, docs: u64) {
     }
 }
 
-fn site_pipeline() -> PipelineConfig {
+pub fn site_pipeline() -> PipelineConfig {
     let mut config = PipelineConfig {
         stages: vec![
             StageEntry::new(StageConfig::Payload(PayloadConfig::default())),
@@ -55,7 +55,7 @@ fn site_pipeline() -> PipelineConfig {
 }
 
 /// Every line of the shards of `dir`, in shard order.
-fn shard_lines(dir: &Path) -> Vec<String> {
+pub fn shard_lines(dir: &Path) -> Vec<String> {
     let mut paths: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
     paths.sort();
     let mut lines = Vec::new();
@@ -72,7 +72,7 @@ fn line(doc: &Document, removed_by: Option<&str>) -> String {
 }
 
 /// The stats without wall times.
-fn timeless(mut stats: Vec<tamis::StageStats>) -> Vec<tamis::StageStats> {
+pub fn timeless(mut stats: Vec<tamis::StageStats>) -> Vec<tamis::StageStats> {
     for s in &mut stats {
         s.seconds = 0.0;
     }

@@ -18,4 +18,5 @@ mod report;
 mod roundtrip;
 mod runner;
 mod shared_data;
+mod tasks;
 mod warc;
