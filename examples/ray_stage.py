@@ -19,6 +19,7 @@ import tamis.ray
 HERE = Path(__file__).resolve().parent
 os.environ.setdefault("TAMIS_LID_MODEL", str(HERE.parent / "models" / "lid.176.ftz"))
 os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")  # a local Ray on 127.0.0.1 only
 
 # The default pipeline without its corpus-wide steps (site lines, exact dedup).
 config = tamis.Pipeline.default().to_dict()
@@ -27,7 +28,7 @@ for stage in config["stages"]:
     if stage["type"] == "clean_lines":
         stage["site_lines"] = False
 
-ray.init(num_cpus=2, include_dashboard=False, _node_ip_address="127.0.0.1")
+ray.init(num_cpus=2, include_dashboard=False)
 pages = tamis.read(HERE / "crawl.warc.gz").read_all()
 ds = ray.data.from_arrow(pages).repartition(4)
 out = ds.map_batches(

@@ -18,5 +18,6 @@ fi
 rm -rf target/wheels
 "$VENV/bin/maturin" build --profile dev -m crates/tamis-py/Cargo.toml -o target/wheels
 "$VENV/bin/pip" install -q --force-reinstall --no-deps target/wheels/tamis-*.whl
-export RAY_USAGE_STATS_ENABLED=0
+# Ray: no usage reports, loopback only (see crates/tamis-py/tests/conftest.py).
+export RAY_USAGE_STATS_ENABLED=0 RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0
 "$VENV/bin/python" -m pytest -q -p no:cacheprovider crates/tamis-py/tests

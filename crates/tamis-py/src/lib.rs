@@ -119,6 +119,181 @@ impl Pipeline {
         let report = py.detach(|| tamis::run(&self.config, &options)).map_err(py_err)?;
         serde_json::to_string(&report).map_err(|e| PyRuntimeError::new_err(e.to_string()))
     }
+
+    /// The number of staging passes of a distributed run (one more than the site-line stages).
+    fn passes(&self) -> usize {
+        tamis::tasks::passes(&self.config)
+    }
+
+    /// The `site_min_docs` of the site-line stage that starts pass `k` (k ≥ 1).
+    fn site_min_docs(&self, k: usize) -> PyResult<u32> {
+        tamis::tasks::site_min_docs(&self.config, k)
+            .ok_or_else(|| PyValueError::new_err(format!("pass {k} does not start at a site-line stage")))
+    }
+
+    /// One distributed step (`tamis::tasks::stage_step`) for input file `file_index`: pass `k`
+    /// over `input` (the file for k = 0, its staging of pass k − 1 after), staged to `staged`.
+    /// `frequent`: a file of the site-line keys found frequent (u64 little-endian) for the pass's
+    /// site-line stage. Returns `(stats_json, keys)`: a pyarrow table of `file, record` and either
+    /// `text_hash_hi, text_hash_lo, key` (one row per line key) or `key_hi, key_lo`.
+    #[pyo3(signature = (k, file_index, input, staged, frequent = None))]
+    fn stage_step<'py>(
+        &self,
+        py: Python<'py>,
+        k: usize,
+        file_index: u32,
+        input: PathBuf,
+        staged: PathBuf,
+        frequent: Option<PathBuf>,
+    ) -> PyResult<(String, Bound<'py, PyAny>)> {
+        let frequent = read_u64s(frequent)?;
+        let (stats, batch) = py.detach(|| -> PyResult<(String, RecordBatch)> {
+            let state = tamis::CorpusState {
+                site_lines: (k > 0).then(|| std::sync::Arc::new(tamis::clean::SiteLines::from_keys(frequent))),
+                ..Default::default()
+            };
+            let files;
+            let source = if k == 0 {
+                files = readers::collect_inputs(std::slice::from_ref(&input), self.config.input.format)
+                    .map_err(py_err)?
+                    .0;
+                let file = files
+                    .first()
+                    .ok_or_else(|| PyValueError::new_err(format!("{}: not an input tamis reads", input.display())))?;
+                tamis::tasks::StepInput::File(file)
+            } else {
+                tamis::tasks::StepInput::Staged(&input)
+            };
+            let out = tamis::tasks::stage_step(&self.config, k, source, &state, &staged).map_err(py_err)?;
+            let stats = serde_json::to_string(&out.stats).map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+            Ok((stats, keys_batch(file_index, &out.keys).map_err(arrow_err)?))
+        })?;
+        Ok((stats, pyo3_arrow::PyRecordBatch::new(batch).into_pyarrow(py)?))
+    }
+
+    /// The last step for input file `file_index`: the ordered stages with the driver's decisions
+    /// (`duplicates`: a file of this file's duplicate record numbers, u64 little-endian) and the
+    /// stages after them over its last staging; writes its shards under `output`. The stats as JSON.
+    #[pyo3(signature = (file_index, staged, output, duplicates = None))]
+    fn finish_step(
+        &self,
+        py: Python<'_>,
+        file_index: usize,
+        staged: PathBuf,
+        output: PathBuf,
+        duplicates: Option<PathBuf>,
+    ) -> PyResult<String> {
+        let duplicates = read_u64s(duplicates)?;
+        py.detach(|| {
+            let state = tamis::CorpusState {
+                exact_duplicates: Some(std::sync::Arc::new(duplicates.into_iter().collect())),
+                ..Default::default()
+            };
+            let stats =
+                tamis::tasks::finish_step(&self.config, file_index, &staged, &state, &output).map_err(py_err)?;
+            serde_json::to_string(&stats).map_err(|e| PyRuntimeError::new_err(e.to_string()))
+        })
+    }
+
+    /// Merge step stats (JSON, in input order) into one.
+    fn merge_stats(&self, stats: Vec<String>) -> PyResult<String> {
+        let mut total = tamis::RunStats::new(&tamis::pipeline::stage_names(&self.config));
+        for s in stats {
+            let s: tamis::RunStats = serde_json::from_str(&s).map_err(|e| PyValueError::new_err(e.to_string()))?;
+            total.merge(s, &self.config.report);
+        }
+        serde_json::to_string(&total).map_err(|e| PyRuntimeError::new_err(e.to_string()))
+    }
+
+    /// `report.json`'s text for a run with these merged stats over `files` inputs of `bytes` bytes.
+    fn report(&self, stats: &str, files: u64, bytes: u64, seconds: f64) -> PyResult<String> {
+        let stats: tamis::RunStats = serde_json::from_str(stats).map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let report = tamis::Report {
+            tamis_version: env!("CARGO_PKG_VERSION").to_string(),
+            complete: true,
+            config: serde_json::to_value(&self.config).map_err(|e| PyRuntimeError::new_err(e.to_string()))?,
+            inputs: tamis::report::InputSummary {
+                files,
+                bytes,
+                skipped_files: Vec::new(),
+            },
+            stages: stats.stages,
+            documents: stats.totals,
+            output: stats.output,
+            errors_sample: stats.errors_sample,
+            seconds,
+            insights: stats.insights.for_report(),
+            minhash: None,
+        };
+        serde_json::to_string_pretty(&report).map_err(|e| PyRuntimeError::new_err(e.to_string()))
+    }
+}
+
+/// A list of u64 written by the driver (little-endian), absent = empty.
+fn read_u64s(path: Option<PathBuf>) -> PyResult<Vec<u64>> {
+    let Some(path) = path else { return Ok(Vec::new()) };
+    let data = std::fs::read(&path).map_err(|e| PyIOError::new_err(format!("{}: {e}", path.display())))?;
+    Ok(data
+        .chunks_exact(8)
+        .map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
+        .collect())
+}
+
+/// The keys a step returns, as a record batch (see `Pipeline.stage_step`).
+fn keys_batch(file: u32, keys: &[tamis::tasks::DocKeys]) -> Result<RecordBatch, ArrowError> {
+    use arrow_array::{ArrayRef, UInt32Array, UInt64Array};
+    use tamis::tasks::DocKeys;
+    let (mut f, mut rec, mut a, mut b, mut c) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut lines = true;
+    for k in keys {
+        match k {
+            DocKeys::Lines {
+                record,
+                text_hash,
+                keys,
+            } => {
+                for key in keys {
+                    f.push(file);
+                    rec.push(*record);
+                    a.push((text_hash >> 64) as u64);
+                    b.push(*text_hash as u64);
+                    c.push(*key);
+                }
+            }
+            DocKeys::Exact { record, key } => {
+                lines = false;
+                f.push(file);
+                rec.push(*record);
+                a.push((key >> 64) as u64);
+                b.push(*key as u64);
+            }
+        }
+    }
+    let mut columns: Vec<(&str, ArrayRef)> = vec![
+        ("file", std::sync::Arc::new(UInt32Array::from(f))),
+        ("record", std::sync::Arc::new(UInt64Array::from(rec))),
+    ];
+    if lines {
+        columns.push(("text_hash_hi", std::sync::Arc::new(UInt64Array::from(a))));
+        columns.push(("text_hash_lo", std::sync::Arc::new(UInt64Array::from(b))));
+        columns.push(("key", std::sync::Arc::new(UInt64Array::from(c))));
+    } else {
+        columns.push(("key_hi", std::sync::Arc::new(UInt64Array::from(a))));
+        columns.push(("key_lo", std::sync::Arc::new(UInt64Array::from(b))));
+    }
+    RecordBatch::try_from_iter(columns)
+}
+
+/// The inputs under `paths` as `tamis run` orders them: `(path, size)`.
+#[pyfunction]
+#[pyo3(signature = (paths, format = "auto"))]
+fn collect_inputs(py: Python<'_>, paths: Vec<PathBuf>, format: &str) -> PyResult<Vec<(String, u64)>> {
+    let format = format.parse().map_err(PyValueError::new_err)?;
+    let (files, _) = py.detach(|| readers::collect_inputs(&paths, format)).map_err(py_err)?;
+    Ok(files
+        .into_iter()
+        .map(|f| (f.path.to_string_lossy().into_owned(), f.size))
+        .collect())
 }
 
 type Processed = (Vec<RecordBatch>, Vec<RecordBatch>, String);
@@ -248,6 +423,7 @@ fn stages() -> Vec<(String, String, String)> {
 fn _tamis(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Pipeline>()?;
     m.add_function(wrap_pyfunction!(read, m)?)?;
+    m.add_function(wrap_pyfunction!(collect_inputs, m)?)?;
     m.add_function(wrap_pyfunction!(render_report, m)?)?;
     m.add_function(wrap_pyfunction!(stages, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

@@ -35,6 +35,15 @@ pub fn passes(config: &PipelineConfig) -> usize {
     site_line_splits(config).len() + 1
 }
 
+/// The `site_min_docs` of the site-line stage that starts pass `k` (k ≥ 1): the driver's threshold.
+pub fn site_min_docs(config: &PipelineConfig, k: usize) -> Option<u32> {
+    let split = *site_line_splits(config).get(k.checked_sub(1)?)?;
+    match &config.stages[split].config {
+        crate::config::StageConfig::CleanLines(c) => Some(c.site_min_docs),
+        _ => None,
+    }
+}
+
 /// The stage ranges of the passes.
 fn bounds(config: &PipelineConfig) -> Vec<usize> {
     let mut b = vec![0];

@@ -1,6 +1,7 @@
 """tamis on Ray Data.
 
-``Stage`` runs the per-document stages of a pipeline inside ``Dataset.map_batches`` for users who
+``run`` runs a whole pipeline on a Ray cluster: one task per input file and step, the corpus-wide
+decisions as Ray Data hash shuffles (see ``run``). ``Stage`` runs the per-document stages of a pipeline inside ``Dataset.map_batches`` for users who
 bring their own Ray Dataset::
 
     import ray, tamis.ray
@@ -17,13 +18,19 @@ on how Ray splits the data: give your rows ids.
 
 from __future__ import annotations
 
+import json
+import os
+import time
+from pathlib import Path
 from typing import Any, Mapping
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from . import Pipeline, stages
+from . import Pipeline, _tamis, render_report, stages
 
-__all__ = ["Stage", "corpus_wide_steps"]
+__all__ = ["Stage", "corpus_wide_steps", "run"]
 
 
 def _pipeline(config: str | Mapping[str, Any] | Pipeline) -> Pipeline:
@@ -71,3 +78,157 @@ class Stage:
         if self._removed:
             return pa.concat_tables([kept, removed])
         return kept
+
+
+# A document's place in the input: (file index << 40) | record, so "first in input order" is a min.
+_RECORD_BITS = 40
+
+
+def _ordinal(t: pa.Table) -> pa.Array:
+    file = pc.cast(t.column("file"), pa.uint64())
+    return pc.add(pc.shift_left(file, _RECORD_BITS), t.column("record"))
+
+
+def _first_copies(t: pa.Table) -> pa.Table:
+    """Rows of the documents that are the first copy of their text (one hash partition)."""
+    if t.num_rows == 0:
+        return t
+    t = t.append_column("ord", _ordinal(t))
+    first = t.group_by(["text_hash_hi", "text_hash_lo"]).aggregate([("ord", "min")])
+    t = t.join(first, ["text_hash_hi", "text_hash_lo"])
+    return t.filter(pc.equal(t.column("ord"), t.column("ord_min"))).select(["file", "key"])
+
+
+def _frequent(min_docs: int):
+    def keep(t: pa.Table) -> pa.Table:
+        """(file, key) of the keys counted in at least `min_docs` documents (one key partition)."""
+        if t.num_rows == 0:
+            return t.select(["file", "key"])
+        counts = t.group_by("key").aggregate([("key", "count")])
+        frequent = counts.filter(pc.greater_equal(counts.column("key_count"), min_docs)).column("key")
+        t = t.filter(pc.is_in(t.column("key"), value_set=frequent))
+        return t.group_by(["file", "key"]).aggregate([]).select(["file", "key"])
+
+    return keep
+
+
+def _duplicates(t: pa.Table) -> pa.Table:
+    """(file, record) of every document but the first of its exact-dedup key (one key partition)."""
+    if t.num_rows == 0:
+        return t.select(["file", "record"])
+    t = t.append_column("ord", _ordinal(t))
+    first = t.group_by(["key_hi", "key_lo"]).aggregate([("ord", "min")])
+    t = t.join(first, ["key_hi", "key_lo"])
+    return t.filter(pc.not_equal(t.column("ord"), t.column("ord_min"))).select(["file", "record"]).rename_columns(
+        ["file", "value"]
+    )
+
+
+def _write_lists(directory: str, name: str):
+    def write(t: pa.Table) -> pa.Table:
+        """Each file's sorted u64 list to `directory/name-FILE.u64` (one file partition)."""
+        files, paths = [], []
+        if t.num_rows:
+            t = t.sort_by([("file", "ascending"), ("value", "ascending")])
+            for file in pc.unique(t.column("file")).to_pylist():
+                values = t.filter(pc.equal(t.column("file"), file)).column("value")
+                path = os.path.join(directory, f"{name}-{file:05}.u64")
+                tmp = path + ".tmp"
+                with open(tmp, "wb") as f:
+                    f.write(np.asarray(values.to_numpy(), dtype="<u8").tobytes())
+                os.replace(tmp, path)
+                files.append(file)
+                paths.append(path)
+        return pa.table({"file": pa.array(files, pa.uint32()), "path": pa.array(paths, pa.string())})
+
+    return write
+
+
+def _shuffle(ds, keys: list[str], fn, parts: int):
+    # A hash shuffle on `keys`, then `fn` once per whole partition (a group never spans two).
+    return ds.repartition(parts, keys=keys).map_batches(fn, batch_size=None, batch_format="pyarrow")
+
+
+def _lists_by_file(ds, directory: Path, name: str, parts: int) -> dict[int, str]:
+    written = _shuffle(ds, ["file"], _write_lists(str(directory), name), parts)
+    return {row["file"]: row["path"] for row in written.take_all()}
+
+
+def run(
+    inputs: list[str | os.PathLike[str]] | str | os.PathLike[str],
+    config: str | Mapping[str, Any] | Pipeline,
+    output: str | os.PathLike[str],
+    *,
+    partitions: int | None = None,
+) -> dict:
+    """Run the whole pipeline over ``inputs`` (files or directories) on the connected Ray cluster
+    into ``output``: ``kept/`` and ``removed/`` shards (``part-FFFFF-NNNNN``, one series per input
+    file), ``report.json`` and ``report.html``. Returns the report.
+
+    One Ray task per input file and step: each pass's per-document stages (the file's outcomes are
+    staged under ``output/.tamis/ray``), then the ordered stages with the driver's decisions, which
+    write the file's shards. The corpus-wide decisions are Ray Data hash shuffles over the keys the
+    tasks return, never collected on one node: site-frequent lines (keys of the first copy of each
+    text in input order, counted per key) and exact dedup (the lowest (file, record) of a key is
+    kept). Documents, removal reasons and report counts equal ``tamis run``'s on the same inputs
+    (the local run bounds the site-line counter's memory and may prune rare lines on huge inputs;
+    here the count is exact). ``partitions`` sets the shuffle width (default: 2 per CPU).
+    ``minhash_dedup`` is not distributed yet: a config with it is refused.
+    """
+    import ray
+
+    pipeline = _pipeline(config)
+    spec = pipeline.to_dict()
+    if any(s["type"] == "minhash_dedup" for s in spec["stages"]):
+        raise ValueError("tamis.ray.run does not run minhash_dedup yet: leave it out and run `tamis dedup` on the output")
+    paths = [inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs)
+    files = _tamis.collect_inputs([str(p) for p in paths], spec["input"]["format"])
+    out = Path(output)
+    work = out / ".tamis" / "ray"
+    work.mkdir(parents=True, exist_ok=True)
+    parts = partitions or max(1, 2 * int(ray.cluster_resources().get("CPU", 1)))
+    text = json.dumps(spec)
+    started = time.monotonic()
+
+    @ray.remote(num_returns=2)
+    def stage(k: int, i: int, source: str, staged: str, frequent: str | None):
+        stats, keys = Pipeline.from_dict(json.loads(text))._inner.stage_step(k, i, source, staged, frequent)
+        return stats, pa.Table.from_batches([keys])
+
+    @ray.remote
+    def finish(i: int, staged: str, duplicates: str | None) -> str:
+        return Pipeline.from_dict(json.loads(text))._inner.finish_step(i, staged, str(out), duplicates)
+
+    passes = pipeline._inner.passes()
+    stats: list[list[Any]] = [[] for _ in files]
+    frequent: dict[int, str] = {}
+    keys_refs: list[Any] = []
+    for k in range(passes):
+        refs = []
+        for i, (path, _) in enumerate(files):
+            source = path if k == 0 else str(work / f"pass{k - 1}-{i:05}.bin.zst")
+            staged = str(work / f"pass{k}-{i:05}.bin.zst")
+            stats_ref, keys_ref = stage.remote(k, i, source, staged, frequent.get(i))
+            stats[i].append(stats_ref)
+            refs.append(keys_ref)
+        keys_refs = refs
+        if k + 1 < passes:
+            lines = ray.data.from_arrow_refs(keys_refs)
+            firsts = _shuffle(lines, ["text_hash_hi", "text_hash_lo"], _first_copies, parts)
+            counted = _shuffle(firsts, ["key"], _frequent(pipeline._inner.site_min_docs(k + 1)), parts)
+            frequent = _lists_by_file(counted.rename_columns({"key": "value"}), work, f"site{k + 1}", parts)
+    exact = ray.data.from_arrow_refs(keys_refs)
+    duplicates: dict[int, str] = {}
+    if "key_hi" in exact.schema().names:
+        duplicates = _lists_by_file(_shuffle(exact, ["key_hi", "key_lo"], _duplicates, parts), work, "dups", parts)
+    for i, _ in enumerate(files):
+        staged = str(work / f"pass{passes - 1}-{i:05}.bin.zst")
+        stats[i].append(finish.remote(i, staged, duplicates.get(i)))
+    merged = pipeline._inner.merge_stats([s for per_file in stats for s in ray.get(per_file)])
+    report_text = pipeline._inner.report(merged, len(files), sum(size for _, size in files), time.monotonic() - started)
+    (out / "report.json").write_text(report_text)
+    if spec["report"]["html"]:
+        (out / "report.html").write_text(render_report(report_text))
+    for f in work.iterdir():
+        f.unlink()
+    return json.loads(report_text)
