@@ -11,6 +11,9 @@ from typing import Iterator
 # (the variable's name is Ray's).
 os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
 os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
+# Hugging Face `datasets` reads local Parquet here; it must not look for anything on its hub.
+os.environ["HF_DATASETS_OFFLINE"] = "1"
+os.environ["HF_HUB_OFFLINE"] = "1"
 
 
 def local_ray() -> Iterator[None]:

@@ -117,10 +117,16 @@ def test_parquet_shards_have_typed_columns_for_pyarrow_polars_and_duckdb(tmp_pat
     duckdb = pytest.importorskip("duckdb")
     (count,) = duckdb.sql(f"SELECT count(*) FROM '{kept}/*.parquet' WHERE language = 'fr'").fetchall()[0]
     assert count == french
-    (lines,) = duckdb.sql(
+    (lines,) = duckdb.sql(  # removed lines are a list of structs: unnest, no JSON
         f"SELECT count(*) FROM (SELECT unnest(removed_lines) AS l FROM '{kept}/*.parquet') WHERE l.reason LIKE 'clean_lines.%'"
     ).fetchall()[0]
     assert lines > 0
+
+    datasets = pytest.importorskip("datasets")
+    ds = datasets.load_dataset("parquet", data_files=str(kept / "*.parquet"), split="train", cache_dir=str(tmp_path / "hf"))
+    assert ds.features["language"].dtype == "string"
+    assert ds.features["language_score"].dtype == "float64"
+    assert ds.filter(lambda row: row["language"] == "fr").num_rows == french
 
 
 def test_read_gives_raw_payloads_of_warc_and_the_report_renders(tmp_path: Path) -> None:
