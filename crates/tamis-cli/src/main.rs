@@ -356,7 +356,7 @@ fn spawn_progress_bar(progress: Arc<Progress>) -> std::thread::JoinHandle<()> {
         let mut pass = 0;
         while !progress.done.load(Ordering::Relaxed) {
             // Each pass has its own input (the second reads what the first staged): start afresh.
-            let now = progress.pass.load(Ordering::Relaxed);
+            let now = progress.pass.load(Ordering::Acquire);
             if now != pass {
                 pass = now;
                 bar.reset();
@@ -369,11 +369,15 @@ fn spawn_progress_bar(progress: Arc<Progress>) -> std::thread::JoinHandle<()> {
                 String::new()
             };
             let total = progress.total_bytes.load(Ordering::Relaxed);
+            let done = progress.input_bytes.load(Ordering::Relaxed);
+            let docs = progress.documents.load(Ordering::Relaxed);
+            if progress.pass.load(Ordering::Acquire) != pass {
+                continue; // a new pass began while this frame was read: draw it next time
+            }
             if total > 0 {
                 bar.set_length(total);
             }
-            bar.set_position(progress.input_bytes.load(Ordering::Relaxed));
-            let docs = progress.documents.load(Ordering::Relaxed);
+            bar.set_position(done);
             let rate = docs as f64 / start.elapsed().as_secs_f64().max(1e-3);
             bar.set_message(format!(
                 "{label}{docs} docs ({rate:.0}/s) kept {} removed {} errors {}",

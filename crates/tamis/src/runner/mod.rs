@@ -182,7 +182,6 @@ impl Passes<'_> {
                     chunks: ckpt.passes[k - 1].chunks,
                 },
             };
-            self.progress.pass.store(k as u64 + 1, Ordering::Relaxed);
             self.pass(ckpt, k == last, k, bounds[k]..bounds[k + 1], &state, source, started)?;
             if k < last {
                 ckpt.passes[k].done = true;
@@ -270,6 +269,8 @@ impl Passes<'_> {
         progress.input_bytes.store(done, Ordering::Relaxed);
         let resumed = if last { ckpt.stats.totals.docs_in } else { 0 };
         progress.documents.store(resumed, Ordering::Relaxed);
+        // Last: a display that sees the new pass number sees its totals too.
+        progress.pass.store(k as u64 + 1, Ordering::Release);
 
         // A few batches of records: the queue is bounded in bytes by the batch size.
         let (sink_tx, sink_rx) = bounded::<SinkMsg>(4);
