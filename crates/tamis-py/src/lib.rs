@@ -133,10 +133,10 @@ impl Pipeline {
 
     /// One distributed step (`tamis::tasks::stage_step`) for input file `file_index`: pass `k`
     /// over `input` (the file for k = 0, its staging of pass k − 1 after), staged to `staged`.
-    /// `frequent`: a file of the site-line keys found frequent (u64 little-endian) for the pass's
+    /// `frequent`: files of the site-line keys found frequent (u64 little-endian) for the pass's
     /// site-line stage. Returns `(stats_json, keys)`: a pyarrow table of `file, record` and either
     /// `text_hash_hi, text_hash_lo, key` (one row per line key) or `key_hi, key_lo`.
-    #[pyo3(signature = (k, file_index, input, staged, frequent = None))]
+    #[pyo3(signature = (k, file_index, input, staged, frequent = Vec::new()))]
     fn stage_step<'py>(
         &self,
         py: Python<'py>,
@@ -144,7 +144,7 @@ impl Pipeline {
         file_index: u32,
         input: PathBuf,
         staged: PathBuf,
-        frequent: Option<PathBuf>,
+        frequent: Vec<PathBuf>,
     ) -> PyResult<(String, Bound<'py, PyAny>)> {
         let frequent = read_u64s(frequent)?;
         let (stats, batch) = py.detach(|| -> PyResult<(String, RecordBatch)> {
@@ -172,16 +172,16 @@ impl Pipeline {
     }
 
     /// The last step for input file `file_index`: the ordered stages with the driver's decisions
-    /// (`duplicates`: a file of this file's duplicate record numbers, u64 little-endian) and the
+    /// (`duplicates`: files of this file's duplicate record numbers, u64 little-endian) and the
     /// stages after them over its last staging; writes its shards under `output`. The stats as JSON.
-    #[pyo3(signature = (file_index, staged, output, duplicates = None))]
+    #[pyo3(signature = (file_index, staged, output, duplicates = Vec::new()))]
     fn finish_step(
         &self,
         py: Python<'_>,
         file_index: usize,
         staged: PathBuf,
         output: PathBuf,
-        duplicates: Option<PathBuf>,
+        duplicates: Vec<PathBuf>,
     ) -> PyResult<String> {
         let duplicates = read_u64s(duplicates)?;
         py.detach(|| {
@@ -229,14 +229,17 @@ impl Pipeline {
     }
 }
 
-/// A list of u64 written by the driver (little-endian), absent = empty.
-fn read_u64s(path: Option<PathBuf>) -> PyResult<Vec<u64>> {
-    let Some(path) = path else { return Ok(Vec::new()) };
-    let data = std::fs::read(&path).map_err(|e| PyIOError::new_err(format!("{}: {e}", path.display())))?;
-    Ok(data
-        .chunks_exact(8)
-        .map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
-        .collect())
+/// The u64 lists (little-endian) a shuffle wrote for one file, concatenated.
+fn read_u64s(paths: Vec<PathBuf>) -> PyResult<Vec<u64>> {
+    let mut out = Vec::new();
+    for path in paths {
+        let data = std::fs::read(&path).map_err(|e| PyIOError::new_err(format!("{}: {e}", path.display())))?;
+        out.extend(
+            data.chunks_exact(8)
+                .map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8]))),
+        );
+    }
+    Ok(out)
 }
 
 /// The keys a step returns, as a record batch (see `Pipeline.stage_step`).

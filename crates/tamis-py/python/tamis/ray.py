@@ -18,6 +18,7 @@ on how Ray splits the data: give your rows ids.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -99,43 +100,47 @@ def _first_copies(t: pa.Table) -> pa.Table:
     return t.filter(pc.equal(t.column("ord"), t.column("ord_min"))).select(["file", "key"])
 
 
-def _frequent(min_docs: int):
+def _frequent(min_docs: int, directory: str, name: str):
     def keep(t: pa.Table) -> pa.Table:
-        """(file, key) of the keys counted in at least `min_docs` documents (one key partition)."""
+        """Each file's keys counted in at least `min_docs` documents (one key partition), written."""
         if t.num_rows == 0:
-            return t.select(["file", "key"])
+            return _write_lists(directory, name)(pa.table({"file": pa.array([], pa.uint32()), "value": pa.array([], pa.uint64())}))
         counts = t.group_by("key").aggregate([("key", "count")])
         frequent = counts.filter(pc.greater_equal(counts.column("key_count"), min_docs)).column("key")
         t = t.filter(pc.is_in(t.column("key"), value_set=frequent))
-        return t.group_by(["file", "key"]).aggregate([]).select(["file", "key"])
+        t = t.group_by(["file", "key"]).aggregate([]).rename_columns(["file", "value"])
+        return _write_lists(directory, name)(t)
 
     return keep
 
 
-def _duplicates(t: pa.Table) -> pa.Table:
-    """(file, record) of every document but the first of its exact-dedup key (one key partition)."""
-    if t.num_rows == 0:
-        return t.select(["file", "record"])
-    t = t.append_column("ord", _ordinal(t))
-    first = t.group_by(["key_hi", "key_lo"]).aggregate([("ord", "min")])
-    t = t.join(first, ["key_hi", "key_lo"])
-    return t.filter(pc.not_equal(t.column("ord"), t.column("ord_min"))).select(["file", "record"]).rename_columns(
-        ["file", "value"]
-    )
+def _duplicates(directory: str, name: str):
+    def pick(t: pa.Table) -> pa.Table:
+        """Each file's records that are not the first of their exact-dedup key (one key partition), written."""
+        if t.num_rows == 0:
+            return _write_lists(directory, name)(pa.table({"file": pa.array([], pa.uint32()), "value": pa.array([], pa.uint64())}))
+        t = t.append_column("ord", _ordinal(t))
+        first = t.group_by(["key_hi", "key_lo"]).aggregate([("ord", "min")])
+        t = t.join(first, ["key_hi", "key_lo"])
+        later = t.filter(pc.not_equal(t.column("ord"), t.column("ord_min")))
+        return _write_lists(directory, name)(later.select(["file", "record"]).rename_columns(["file", "value"]))
+
+    return pick
 
 
 def _write_lists(directory: str, name: str):
     def write(t: pa.Table) -> pa.Table:
-        """Each file's sorted u64 list to `directory/name-FILE.u64` (one file partition)."""
+        """Each file's sorted u64 values to `directory/name-FILE-DIGEST.u64`: named by content, so a
+        retried task rewrites the same file."""
         files, paths = [], []
         if t.num_rows:
             t = t.sort_by([("file", "ascending"), ("value", "ascending")])
             for file in pc.unique(t.column("file")).to_pylist():
-                values = t.filter(pc.equal(t.column("file"), file)).column("value")
-                path = os.path.join(directory, f"{name}-{file:05}.u64")
-                tmp = path + ".tmp"
+                data = np.asarray(t.filter(pc.equal(t.column("file"), file)).column("value").to_numpy(), dtype="<u8").tobytes()
+                path = os.path.join(directory, f"{name}-{file:05}-{hashlib.sha1(data).hexdigest()[:16]}.u64")
+                tmp = f"{path}.{os.getpid()}.tmp"
                 with open(tmp, "wb") as f:
-                    f.write(np.asarray(values.to_numpy(), dtype="<u8").tobytes())
+                    f.write(data)
                 os.replace(tmp, path)
                 files.append(file)
                 paths.append(path)
@@ -149,9 +154,12 @@ def _shuffle(ds, keys: list[str], fn, parts: int):
     return ds.repartition(parts, keys=keys).map_batches(fn, batch_size=None, batch_format="pyarrow")
 
 
-def _lists_by_file(ds, directory: Path, name: str, parts: int) -> dict[int, str]:
-    written = _shuffle(ds, ["file"], _write_lists(str(directory), name), parts)
-    return {row["file"]: row["path"] for row in written.take_all()}
+def _paths_by_file(written) -> dict[int, list[str]]:
+    """The lists each key partition wrote, by file: one small row per (partition, file)."""
+    out: dict[int, list[str]] = {}
+    for row in written.take_all():
+        out.setdefault(row["file"], []).append(row["path"])
+    return {f: sorted(p) for f, p in out.items()}
 
 
 def run(
@@ -191,39 +199,39 @@ def run(
     started = time.monotonic()
 
     @ray.remote(num_returns=2)
-    def stage(k: int, i: int, source: str, staged: str, frequent: str | None):
+    def stage(k: int, i: int, source: str, staged: str, frequent: list[str]):
         stats, keys = Pipeline.from_dict(json.loads(text))._inner.stage_step(k, i, source, staged, frequent)
         return stats, pa.Table.from_batches([keys])
 
     @ray.remote
-    def finish(i: int, staged: str, duplicates: str | None) -> str:
+    def finish(i: int, staged: str, duplicates: list[str]) -> str:
         return Pipeline.from_dict(json.loads(text))._inner.finish_step(i, staged, str(out), duplicates)
 
     passes = pipeline._inner.passes()
     stats: list[list[Any]] = [[] for _ in files]
-    frequent: dict[int, str] = {}
+    frequent: dict[int, list[str]] = {}
     keys_refs: list[Any] = []
     for k in range(passes):
         refs = []
         for i, (path, _) in enumerate(files):
             source = path if k == 0 else str(work / f"pass{k - 1}-{i:05}.bin.zst")
             staged = str(work / f"pass{k}-{i:05}.bin.zst")
-            stats_ref, keys_ref = stage.remote(k, i, source, staged, frequent.get(i))
+            stats_ref, keys_ref = stage.remote(k, i, source, staged, frequent.get(i, []))
             stats[i].append(stats_ref)
             refs.append(keys_ref)
         keys_refs = refs
         if k + 1 < passes:
             lines = ray.data.from_arrow_refs(keys_refs)
             firsts = _shuffle(lines, ["text_hash_hi", "text_hash_lo"], _first_copies, parts)
-            counted = _shuffle(firsts, ["key"], _frequent(pipeline._inner.site_min_docs(k + 1)), parts)
-            frequent = _lists_by_file(counted.rename_columns({"key": "value"}), work, f"site{k + 1}", parts)
+            count = _frequent(pipeline._inner.site_min_docs(k + 1), str(work), f"site{k + 1}")
+            frequent = _paths_by_file(_shuffle(firsts, ["key"], count, parts))
     exact = ray.data.from_arrow_refs(keys_refs)
-    duplicates: dict[int, str] = {}
+    duplicates: dict[int, list[str]] = {}
     if "key_hi" in exact.schema().names:
-        duplicates = _lists_by_file(_shuffle(exact, ["key_hi", "key_lo"], _duplicates, parts), work, "dups", parts)
+        duplicates = _paths_by_file(_shuffle(exact, ["key_hi", "key_lo"], _duplicates(str(work), "dups"), parts))
     for i, _ in enumerate(files):
         staged = str(work / f"pass{passes - 1}-{i:05}.bin.zst")
-        stats[i].append(finish.remote(i, staged, duplicates.get(i)))
+        stats[i].append(finish.remote(i, staged, duplicates.get(i, [])))
     merged = pipeline._inner.merge_stats([s for per_file in stats for s in ray.get(per_file)])
     report_text = pipeline._inner.report(merged, len(files), sum(size for _, size in files), time.monotonic() - started)
     (out / "report.json").write_text(report_text)
