@@ -118,6 +118,8 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
         progress.done.store(true, Ordering::Relaxed);
         result?;
     }
+    // Idempotent: also finishes a removal a kill interrupted after the complete checkpoint.
+    dirs.remove_passes()?;
     if let Some((m, annotate)) = minhash {
         minhash_pass(config, m, annotate, &dirs, &mut ckpt, &progress)?;
     }
@@ -188,8 +190,7 @@ impl Passes<'_> {
                 ckpt.save(self.dirs)?;
             }
         }
-        // The complete checkpoint is written: the staged passes are no longer needed.
-        self.dirs.remove_passes()
+        Ok(())
     }
 
     /// The site-line index of the stage at `stage` (pass `k`'s first), from pass `k - 1`'s keys.
