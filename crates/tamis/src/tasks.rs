@@ -19,7 +19,7 @@ use crate::config::PipelineConfig;
 use crate::error::{Error, Result};
 use crate::insights::BatchInsights;
 use crate::pipeline::{
-    per_document_stages, site_line_splits, CorpusState, Item, Outcome, PassOptions, Pipeline, RunStats, Settled,
+    pass_bounds, site_line_stages, CorpusState, Item, Outcome, PassOptions, Pipeline, RunStats, Settled,
 };
 use crate::readers::{self, InputFile};
 use crate::runner::staging::{encode_batch, StagedBatches};
@@ -27,29 +27,19 @@ use crate::writers::{self, sink::Record, OutputFormat};
 use std::io::Write;
 use std::path::Path;
 
-/// Documents per staged batch (as the local runner's reader cuts them).
+/// Documents per staged batch (the local runner's batch size; its 4 MB cut does not change results).
 const BATCH_DOCS: usize = 256;
 
 /// The number of staging passes of `config` (one more than its site-line stages).
 pub fn passes(config: &PipelineConfig) -> usize {
-    site_line_splits(config).len() + 1
+    site_line_stages(config).len() + 1
 }
 
 /// The `site_min_docs` of the site-line stage that starts pass `k` (k ≥ 1): the driver's threshold.
 pub fn site_min_docs(config: &PipelineConfig, k: usize) -> Option<u32> {
-    let split = *site_line_splits(config).get(k.checked_sub(1)?)?;
-    match &config.stages[split].config {
-        crate::config::StageConfig::CleanLines(c) => Some(c.site_min_docs),
-        _ => None,
-    }
-}
-
-/// The stage ranges of the passes.
-fn bounds(config: &PipelineConfig) -> Vec<usize> {
-    let mut b = vec![0];
-    b.extend(site_line_splits(config));
-    b.push(per_document_stages(config));
-    b
+    site_line_stages(config)
+        .get(k.checked_sub(1)?)
+        .map(|(_, c)| c.site_min_docs)
 }
 
 /// What a step hands the driver about one surviving document.
@@ -87,7 +77,7 @@ pub fn stage_step(
     state: &CorpusState,
     staged: &Path,
 ) -> Result<StepOutput> {
-    let b = bounds(config);
+    let b = pass_bounds(config);
     let last = k + 1 == b.len() - 1;
     let opts = PassOptions {
         lines: false,
@@ -172,7 +162,7 @@ pub fn finish_step(
     state: &CorpusState,
     output: &Path,
 ) -> Result<RunStats> {
-    let b = bounds(config);
+    let b = pass_bounds(config);
     let opts = PassOptions {
         lines: config.output.format != OutputFormat::Parquet,
         last: true,

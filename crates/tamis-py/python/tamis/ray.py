@@ -100,11 +100,15 @@ def _first_copies(t: pa.Table) -> pa.Table:
     return t.filter(pc.equal(t.column("ord"), t.column("ord_min"))).select(["file", "key"])
 
 
+# What a partition with nothing to write returns: no (file, path) rows.
+_NO_LISTS = pa.table({"file": pa.array([], pa.uint32()), "path": pa.array([], pa.string())})
+
+
 def _frequent(min_docs: int, directory: str, name: str):
     def keep(t: pa.Table) -> pa.Table:
         """Each file's keys counted in at least `min_docs` documents (one key partition), written."""
         if t.num_rows == 0:
-            return _write_lists(directory, name)(pa.table({"file": pa.array([], pa.uint32()), "value": pa.array([], pa.uint64())}))
+            return _NO_LISTS
         counts = t.group_by("key").aggregate([("key", "count")])
         frequent = counts.filter(pc.greater_equal(counts.column("key_count"), min_docs)).column("key")
         t = t.filter(pc.is_in(t.column("key"), value_set=frequent))
@@ -118,7 +122,7 @@ def _duplicates(directory: str, name: str):
     def pick(t: pa.Table) -> pa.Table:
         """Each file's records that are not the first of their exact-dedup key (one key partition), written."""
         if t.num_rows == 0:
-            return _write_lists(directory, name)(pa.table({"file": pa.array([], pa.uint32()), "value": pa.array([], pa.uint64())}))
+            return _NO_LISTS
         t = t.append_column("ord", _ordinal(t))
         first = t.group_by(["key_hi", "key_lo"]).aggregate([("ord", "min")])
         t = t.join(first, ["key_hi", "key_lo"])

@@ -158,17 +158,18 @@ impl RunStats {
             mine.merge(theirs);
         }
         self.totals += other.totals;
-        for e in other.errors_sample {
-            if self.errors_sample.len() < ERROR_SAMPLE_CAP {
-                self.errors_sample.push(e);
-            }
-        }
+        other.errors_sample.into_iter().for_each(|e| self.sample_error(e));
         self.output += other.output;
         self.insights.merge(other.insights, report);
     }
 
     pub(crate) fn record_error(&mut self, sample: ErrorSample) {
         self.totals.errors += 1;
+        self.sample_error(sample);
+    }
+
+    /// Keep an error in the sample while it has room (the counts cover all of them).
+    fn sample_error(&mut self, sample: ErrorSample) {
         if self.errors_sample.len() < ERROR_SAMPLE_CAP {
             self.errors_sample.push(sample);
         }
@@ -637,26 +638,33 @@ pub(crate) fn per_document_stages(config: &PipelineConfig) -> usize {
     config.stages.len() - usize::from(Pipeline::minhash(config).is_some())
 }
 
-/// The indices of the stages that need a site-line index built from the documents that reach
-/// them: a run splits into passes there.
-pub(crate) fn site_line_splits(config: &PipelineConfig) -> Vec<usize> {
+/// The stages that need a site-line index built from the documents that reach them, with their
+/// index and config: a run splits into passes there.
+pub(crate) fn site_line_stages(config: &PipelineConfig) -> Vec<(usize, &crate::clean::CleanLinesConfig)> {
     config
         .stages
         .iter()
         .enumerate()
-        .filter(|(_, e)| matches!(&e.config, StageConfig::CleanLines(c) if c.site_lines))
-        .map(|(i, _)| i)
+        .filter_map(|(i, e)| match &e.config {
+            StageConfig::CleanLines(c) if c.site_lines => Some((i, c)),
+            _ => None,
+        })
         .collect()
+}
+
+/// Where a run's passes start and end: pass `k` runs the stages `bounds[k]..bounds[k + 1]`.
+pub(crate) fn pass_bounds(config: &PipelineConfig) -> Vec<usize> {
+    let mut bounds = vec![0];
+    bounds.extend(site_line_stages(config).into_iter().map(|(i, _)| i));
+    bounds.push(per_document_stages(config));
+    bounds
 }
 
 /// The site-line index for the first stage that needs one, counted over `docs` (in order) as they
 /// reach it: for one-off tools such as `tamis explain`. `tamis run` counts on its workers instead,
 /// and a cluster with a shuffle. Later site-line stages get the same index here.
 pub fn site_index_serial(config: &PipelineConfig, docs: impl IntoIterator<Item = Document>) -> Result<CorpusState> {
-    let Some((&split, stage)) = site_line_splits(config).first().map(|s| (s, &config.stages[*s].config)) else {
-        return Ok(CorpusState::default());
-    };
-    let StageConfig::CleanLines(c) = stage else {
+    let Some(&(split, c)) = site_line_stages(config).first() else {
         return Ok(CorpusState::default());
     };
     let opts = PassOptions {

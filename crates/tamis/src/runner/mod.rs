@@ -18,9 +18,7 @@ pub use checkpoint::Position;
 use crate::config::{PipelineConfig, StageConfig, StageKind};
 use crate::dedup::Signer;
 use crate::error::{Error, Result};
-use crate::pipeline::{
-    per_document_stages, site_line_splits, stage_names, CorpusState, KeptKeys, PassOptions, Pipeline,
-};
+use crate::pipeline::{pass_bounds, site_line_stages, stage_names, CorpusState, KeptKeys, PassOptions, Pipeline};
 use crate::readers::{self, InputFile};
 use crate::report::{InputSummary, Report};
 use crate::writers::sink::{Sink, SinkMsg};
@@ -73,7 +71,7 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
     let (files, skipped) = readers::collect_inputs(&options.inputs, config.input.format)?;
     let out = &options.output;
     let minhash = Pipeline::minhash(config);
-    let splits = site_line_splits(config);
+    let splits = site_line_stages(config);
     let dirs = OutputDirs::create(out, minhash.is_some(), splits.len())?;
     let fingerprint = fingerprint(config, &files);
     let signer = match minhash {
@@ -114,7 +112,7 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
             signer: signer.as_ref(),
             abandon: std::cell::Cell::new(options.abandon_after_checkpoints),
         };
-        let result = run.all(&mut ckpt, &splits, started);
+        let result = run.all(&mut ckpt, started);
         progress.done.store(true, Ordering::Relaxed);
         result?;
     }
@@ -160,19 +158,17 @@ struct Passes<'a> {
 }
 
 impl Passes<'_> {
-    /// Pass `k` runs the stages from the `k`-th split (the first stage for `k = 0`) to the next.
-    fn all(&self, ckpt: &mut Checkpoint, splits: &[usize], started: Instant) -> Result<()> {
-        let mut bounds = vec![0];
-        bounds.extend(splits);
-        bounds.push(per_document_stages(self.config));
-        let last = splits.len();
+    /// Pass `k` runs the stages from the `k`-th site-line stage (the first stage for `k = 0`) to the next.
+    fn all(&self, ckpt: &mut Checkpoint, started: Instant) -> Result<()> {
+        let bounds = pass_bounds(self.config);
+        let last = bounds.len() - 2;
         for k in 0..=last {
             if k < last && ckpt.passes[k].done {
                 continue;
             }
             let state = match k {
                 0 => CorpusState::default(),
-                _ => self.site_index(ckpt, k, bounds[k])?,
+                _ => self.site_index(ckpt, k)?,
             };
             let source = match k {
                 0 => Source::Inputs {
@@ -193,9 +189,9 @@ impl Passes<'_> {
         Ok(())
     }
 
-    /// The site-line index of the stage at `stage` (pass `k`'s first), from pass `k - 1`'s keys.
-    fn site_index(&self, ckpt: &Checkpoint, k: usize, stage: usize) -> Result<CorpusState> {
-        let StageConfig::CleanLines(c) = &self.config.stages[stage].config else {
+    /// The site-line index of pass `k`'s first stage, from pass `k - 1`'s keys.
+    fn site_index(&self, ckpt: &Checkpoint, k: usize) -> Result<CorpusState> {
+        let Some(&(_, c)) = site_line_stages(self.config).get(k - 1) else {
             return Err(Error::Fatal(format!(
                 "internal error: pass {k} does not start at clean_lines"
             )));
