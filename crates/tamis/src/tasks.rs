@@ -23,8 +23,7 @@ use crate::pipeline::{
 };
 use crate::readers::{self, InputFile};
 use crate::runner::staging::{encode_batch, StagedBatches};
-use crate::writers::{self, sink::Record, OutputFormat};
-use std::io::Write;
+use crate::writers::{self, sink::Record, OutputFormat, ShardWriter};
 use std::path::Path;
 
 /// Documents per staged batch (the local runner's batch size; its 4 MB cut does not change results).
@@ -95,10 +94,8 @@ pub fn stage_step(
     let mut acc = RunStats::new(pipeline.stage_names());
     let front = pipeline.front().clone();
     let mut keys = Vec::new();
-    let tmp = writers::temp_path(staged);
-    let file = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-    let mut out =
-        zstd::stream::write::Encoder::new(std::io::BufWriter::new(file), 1).map_err(|e| Error::io(&tmp, e))?;
+    // A byte stream to a temporary name, renamed when complete (level 1, as the runner stages).
+    let mut out = writers::jsonl::JsonlWriter::create(staged, Some(1))?;
     let mut write_batch = |items: Vec<Item>, end, acc: &mut RunStats| -> Result<()> {
         let mut stats = front.empty_stats();
         let mut insights = BatchInsights::default();
@@ -123,7 +120,7 @@ pub fn stage_step(
         }
         let (mut data, mut unused) = (Vec::new(), Vec::new());
         encode_batch(&outcomes, end, &mut data, &mut unused);
-        out.write_all(&data).map_err(|e| Error::io(&tmp, e))
+        out.write_line(&data)
     };
     match input {
         StepInput::File(file) => {
@@ -145,10 +142,7 @@ pub fn stage_step(
             }
         }
     }
-    let file = out.finish().map_err(|e| Error::io(&tmp, e))?;
-    let file = file.into_inner().map_err(|e| Error::io(&tmp, e.into_error()))?;
-    file.sync_all().map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, staged).map_err(|e| Error::io(staged, e))?;
+    Box::new(out).finish()?;
     Ok(StepOutput { stats: acc, keys })
 }
 

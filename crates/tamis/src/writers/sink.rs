@@ -1,12 +1,11 @@
 //! The output thread: compresses and writes shard files, then state and checkpoint files, in the
 //! order the sequencer sends them, so compression and I/O run beside the sequencer instead of in it.
 
+use super::jsonl::JsonlWriter;
 use super::{create, shard_path, OutputConfig, ShardWriter};
 use crate::document::Document;
 use crate::error::{Error, Result};
 use crossbeam_channel::Receiver;
-use std::fs::File;
-use std::io::Write;
 use std::path::PathBuf;
 
 /// A document ready for a shard: a serialized JSONL line, or the document (Parquet, or when it
@@ -46,48 +45,31 @@ pub(crate) fn chunk_paths(dir: &std::path::Path, n: u64) -> (PathBuf, PathBuf) {
     (dir.join(format!("{n:05}.bin.zst")), dir.join(format!("{n:05}.keys")))
 }
 
-/// The staged chunk being written: outcomes (zstd) and keys, each under a temporary name.
+/// The staged chunk being written: outcomes (zstd) and keys (plain), each a byte stream written
+/// under a temporary name and renamed when complete, as a JSONL shard is.
 struct Chunk {
-    data: zstd::stream::write::Encoder<'static, std::io::BufWriter<File>>,
-    keys: std::io::BufWriter<File>,
-    paths: [(PathBuf, PathBuf); 2],
+    data: JsonlWriter,
+    keys: JsonlWriter,
 }
 
 impl Chunk {
     fn create(dir: &std::path::Path, n: u64) -> Result<Chunk> {
-        let (data_path, keys_path) = chunk_paths(dir, n);
-        let open = |path: &PathBuf| {
-            let tmp = super::temp_path(path);
-            File::create(&tmp)
-                .map(std::io::BufWriter::new)
-                .map_err(|e| Error::io(&tmp, e))
-                .map(|f| (f, tmp))
-        };
-        let (data_file, data_tmp) = open(&data_path)?;
-        let (keys, keys_tmp) = open(&keys_path)?;
-        // Level 1: staged text is read back once, soon; speed matters more than size.
-        let data = zstd::stream::write::Encoder::new(data_file, 1).map_err(|e| Error::io(&data_tmp, e))?;
+        let (data, keys) = chunk_paths(dir, n);
         Ok(Chunk {
-            data,
-            keys,
-            paths: [(data_tmp, data_path), (keys_tmp, keys_path)],
+            // Level 1: staged text is read back once, soon; speed matters more than size.
+            data: JsonlWriter::create(&data, Some(1))?,
+            keys: JsonlWriter::create(&keys, None)?,
         })
     }
 
     fn write(&mut self, data: &[u8], keys: &[u8]) -> Result<()> {
-        self.data.write_all(data).map_err(|e| Error::io(&self.paths[0].0, e))?;
-        self.keys.write_all(keys).map_err(|e| Error::io(&self.paths[1].0, e))
+        self.data.write_line(data)?;
+        self.keys.write_line(keys)
     }
 
     fn finish(self) -> Result<()> {
-        let [(data_tmp, data_path), (keys_tmp, keys_path)] = self.paths;
-        let data = self.data.finish().map_err(|e| Error::io(&data_tmp, e))?;
-        for (w, tmp) in [(data, &data_tmp), (self.keys, &keys_tmp)] {
-            let f = w.into_inner().map_err(|e| Error::io(tmp, e.into_error()))?;
-            f.sync_all().map_err(|e| Error::io(tmp, e))?;
-        }
-        super::rename_into_place(&data_tmp, &data_path)?;
-        super::rename_into_place(&keys_tmp, &keys_path)
+        Box::new(self.data).finish()?;
+        Box::new(self.keys).finish()
     }
 }
 
