@@ -10,7 +10,7 @@ use pyo3::prelude::*;
 use pyo3_arrow::input::AnyRecordBatch;
 use pyo3_arrow::{PyRecordBatchReader, PyTable};
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use tamis::readers::{self, DocIter, InputConfig, InputFile};
 use tamis::{arrow, Document, PipelineConfig};
 
@@ -173,24 +173,92 @@ impl Pipeline {
 
     /// The last step for input file `file_index`: the ordered stages with the driver's decisions
     /// (`duplicates`: files of this file's duplicate record numbers, u64 little-endian) and the
-    /// stages after them over its last staging; writes its shards under `output`. The stats as JSON.
-    #[pyo3(signature = (file_index, staged, output, duplicates = Vec::new()))]
-    fn finish_step(
+    /// stages after them over its last staging; writes its shards under `output`. With a trailing
+    /// `minhash_dedup`, its kept documents and band keys go to the directory `minhash` instead.
+    /// Returns `(stats_json, next_shard, bands)`: `bands` is None without `minhash_dedup`, else a
+    /// pyarrow table `file, seq, band, key` (one row per band of each signed kept document; `seq`
+    /// numbers the file's kept documents).
+    #[pyo3(signature = (file_index, staged, output, duplicates = Vec::new(), minhash = None))]
+    fn finish_step<'py>(
         &self,
-        py: Python<'_>,
-        file_index: usize,
+        py: Python<'py>,
+        file_index: u32,
         staged: PathBuf,
         output: PathBuf,
         duplicates: Vec<PathBuf>,
-    ) -> PyResult<String> {
+        minhash: Option<PathBuf>,
+    ) -> PyResult<(String, u64, Option<Bound<'py, PyAny>>)> {
         let duplicates = read_u64s(duplicates)?;
-        py.detach(|| {
+        let files = minhash.map(minhash_files);
+        let (stats, next, bands) = py.detach(|| -> PyResult<_> {
             let state = tamis::CorpusState {
                 exact_duplicates: Some(std::sync::Arc::new(duplicates.into_iter().collect())),
                 ..Default::default()
             };
-            let stats =
-                tamis::tasks::finish_step(&self.config, file_index, &staged, &state, &output).map_err(py_err)?;
+            let done = tamis::tasks::finish_step(
+                &self.config,
+                file_index as usize,
+                &staged,
+                &state,
+                &output,
+                files.as_ref(),
+            )
+            .map_err(py_err)?;
+            let stats = serde_json::to_string(&done.stats).map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+            let bands = files
+                .is_some()
+                .then(|| bands_batch(file_index, &done.bands))
+                .transpose()
+                .map_err(arrow_err)?;
+            Ok((stats, done.next_shard, bands))
+        })?;
+        let bands = bands
+            .map(|b| pyo3_arrow::PyRecordBatch::new(b).into_pyarrow(py))
+            .transpose()?;
+        Ok((stats, next, bands))
+    }
+
+    /// `minhash_dedup` for input file `file_index` after `finish_step`: `minhash` is the directory
+    /// given to it, `first_doc` the doc id of the file's first kept document, `clusters` files of
+    /// `(seq, root, size)` u64 triples of its documents in clusters, `stats` what `finish_step`
+    /// returned. Writes the kept and removed shards numbered from `first_shard`; returns the
+    /// file's stats with the step counted in.
+    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (file_index, minhash, first_doc, clusters, stats, output, first_shard))]
+    fn minhash_step(
+        &self,
+        py: Python<'_>,
+        file_index: usize,
+        minhash: PathBuf,
+        first_doc: u64,
+        clusters: Vec<PathBuf>,
+        stats: &str,
+        output: PathBuf,
+        first_shard: u64,
+    ) -> PyResult<String> {
+        let stats: tamis::RunStats = serde_json::from_str(stats).map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let mut clustered: Vec<tamis::tasks::Clustered> = read_u64s(clusters)?
+            .chunks_exact(3)
+            .map(|c| tamis::tasks::Clustered {
+                seq: c[0],
+                root: c[1],
+                size: c[2],
+            })
+            .collect();
+        clustered.sort_unstable();
+        let files = minhash_files(minhash);
+        py.detach(|| {
+            let stats = tamis::tasks::minhash_step(
+                &self.config,
+                file_index,
+                &files,
+                first_doc,
+                &clustered,
+                stats,
+                &output,
+                first_shard,
+            )
+            .map_err(py_err)?;
             serde_json::to_string(&stats).map_err(|e| PyRuntimeError::new_err(e.to_string()))
         })
     }
@@ -205,9 +273,15 @@ impl Pipeline {
         serde_json::to_string(&total).map_err(|e| PyRuntimeError::new_err(e.to_string()))
     }
 
-    /// `report.json`'s text for a run with these merged stats over `files` inputs of `bytes` bytes.
-    fn report(&self, stats: &str, files: u64, bytes: u64, seconds: f64) -> PyResult<String> {
+    /// `report.json`'s text for a run with these merged stats over `files` inputs of `bytes` bytes;
+    /// `minhash`: the `minhash` section as a dict (`minhash_dedup` configured).
+    #[pyo3(signature = (stats, files, bytes, seconds, minhash = None))]
+    fn report(&self, stats: &str, files: u64, bytes: u64, seconds: f64, minhash: Option<&str>) -> PyResult<String> {
         let stats: tamis::RunStats = serde_json::from_str(stats).map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let minhash = minhash
+            .map(serde_json::from_str::<tamis::dedup::near::MinhashStats>)
+            .transpose()
+            .map_err(|e| PyValueError::new_err(format!("minhash stats: {e}")))?;
         let report = tamis::Report {
             tamis_version: env!("CARGO_PKG_VERSION").to_string(),
             complete: true,
@@ -223,10 +297,38 @@ impl Pipeline {
             errors_sample: stats.errors_sample,
             seconds,
             insights: stats.insights.for_report(),
-            minhash: None,
+            minhash,
         };
         serde_json::to_string_pretty(&report).map_err(|e| PyRuntimeError::new_err(e.to_string()))
     }
+}
+
+/// Where `finish_step` stages a file's kept documents for `minhash_dedup`, under `dir`.
+fn minhash_files(dir: PathBuf) -> tamis::tasks::MinhashFiles {
+    tamis::tasks::MinhashFiles {
+        docs: dir.join("docs"),
+        bands: dir.join("bands.bin"),
+    }
+}
+
+/// One row per band key of each signed document: `file, seq, band, key`.
+fn bands_batch(file: u32, bands: &[Vec<u64>]) -> Result<RecordBatch, ArrowError> {
+    use arrow_array::{ArrayRef, UInt32Array, UInt64Array};
+    let (mut seq, mut band, mut key) = (Vec::new(), Vec::new(), Vec::new());
+    for (s, keys) in bands.iter().enumerate() {
+        for (b, k) in keys.iter().enumerate() {
+            seq.push(s as u64);
+            band.push(b as u32);
+            key.push(*k);
+        }
+    }
+    let columns: Vec<(&str, ArrayRef)> = vec![
+        ("file", Arc::new(UInt32Array::from(vec![file; seq.len()]))),
+        ("seq", Arc::new(UInt64Array::from(seq))),
+        ("band", Arc::new(UInt32Array::from(band))),
+        ("key", Arc::new(UInt64Array::from(key))),
+    ];
+    RecordBatch::try_from_iter(columns)
 }
 
 /// The u64 lists (little-endian) a shuffle wrote for one file, concatenated.

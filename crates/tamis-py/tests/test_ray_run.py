@@ -58,7 +58,9 @@ def rows(directory: Path) -> list[tuple]:
     out = []
     for batch in tamis.read(directory):
         for r in batch.to_pylist():
-            out.append((r["id"], r["text"], json.loads(r["metadata"]).get("removed_by")))
+            meta = json.loads(r["metadata"])
+            cluster = (meta.get("minhash_cluster_id"), meta.get("minhash_cluster_size"))
+            out.append((r["id"], r["text"], meta.get("removed_by"), cluster))
     return sorted(out)
 
 
@@ -82,3 +84,76 @@ def test_distributed_run_equals_the_local_run(local_ray, tmp_path: Path, partiti
     assert rows(tmp_path / "ray" / "kept") == rows(tmp_path / "local" / "kept")
     assert rows(tmp_path / "ray" / "removed") == rows(tmp_path / "local" / "removed")
     assert (tmp_path / "ray" / "report.html").exists()
+
+
+MINHASH = {
+    "stages": [
+        {"type": "payload"},
+        {"type": "exact_dedup"},
+        {"type": "minhash_dedup"},
+    ],
+}
+
+
+def write_near_duplicates(directory: Path) -> None:
+    """Four files of distinct pages and planted near-copies: pairs across files, chains (each copy
+    edits the one before, so the first and last may share no band) and stars around one page."""
+    rng = random.Random(5)
+    # Letters only: the default normalisation maps digits to 0, so "w1" and "w2" are one word.
+    vocab = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(6)) for _ in range(3000)]
+
+    def page() -> list[str]:
+        return [rng.choice(vocab) for _ in range(200)]
+
+    def edit(words: list[str], n: int) -> list[str]:
+        words = list(words)
+        for _ in range(n):
+            words[rng.randrange(len(words))] = rng.choice(vocab)
+        return words
+
+    texts = [page() for _ in range(500)]
+    for _ in range(40):  # pairs
+        texts.append(edit(rng.choice(texts[:500]), 3))
+    for _ in range(8):  # chains of 6
+        w = rng.choice(texts[:500])
+        for _ in range(6):
+            w = edit(w, 6)
+            texts.append(w)
+    for _ in range(4):  # stars of 10
+        w = rng.choice(texts[:500])
+        texts.extend(edit(w, 4) for _ in range(10))
+    texts.extend([["too", "short"]] * 5)
+    order = list(range(len(texts)))
+    rng.shuffle(order)
+    cuts = [0, 200, 210, 460, len(order)]
+    for n in range(4):
+        with open(directory / f"part-{n}.jsonl", "w") as f:
+            for i in order[cuts[n]:cuts[n + 1]]:
+                f.write(json.dumps({"id": f"d{i:04}", "text": " ".join(texts[i])}) + "\n")
+
+
+@pytest.mark.parametrize("partitions", [1, 3, 7])
+def test_distributed_minhash_equals_the_local_run(local_ray, tmp_path: Path, partitions: int) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    write_near_duplicates(inputs)
+    local = tamis.Pipeline.from_dict(MINHASH).run_file(inputs, tmp_path / "local", threads=2)
+    report = tamis.ray.run(inputs, MINHASH, tmp_path / "ray", partitions=partitions)
+    assert report["documents"] == local["documents"]
+    assert counts(report) == counts(local)
+    assert report["minhash"] == local["minhash"]
+    assert report["output"]["kept_bytes"] == local["output"]["kept_bytes"]
+    assert report["output"]["tokens"] == local["output"]["tokens"]
+    assert local["minhash"]["clusters"] >= 40 and local["minhash"]["docs_in_clusters"] >= 100
+    assert local["minhash"]["too_short"] == 1
+    sizes = {r[3][1] for r in rows(tmp_path / "local" / "kept")}
+    assert max(sizes) >= 7, "chains and stars should make clusters larger than pairs"
+    assert rows(tmp_path / "ray" / "kept") == rows(tmp_path / "local" / "kept")
+    assert rows(tmp_path / "ray" / "removed") == rows(tmp_path / "local" / "removed")
+    assert not (tmp_path / "ray" / ".tamis" / "ray").exists()
+
+
+def test_minhash_options_that_are_not_distributed_are_refused(local_ray, tmp_path: Path) -> None:
+    config = {"stages": [{"type": "minhash_dedup", "jaccard_threshold": 0.8}]}
+    with pytest.raises(ValueError, match="jaccard_threshold"):
+        tamis.ray.run(tmp_path, config, tmp_path / "out")

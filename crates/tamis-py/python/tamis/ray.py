@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import time
 from pathlib import Path
 from typing import Any, Mapping
@@ -30,6 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import Pipeline, _tamis, render_report, stages
+from ._cc import connected_components
 
 __all__ = ["Stage", "corpus_wide_steps", "run"]
 
@@ -132,15 +134,17 @@ def _duplicates(directory: str, name: str):
     return pick
 
 
-def _write_lists(directory: str, name: str):
+def _write_lists(directory: str, name: str, columns: tuple[str, ...] = ("value",)):
     def write(t: pa.Table) -> pa.Table:
-        """Each file's sorted u64 values to `directory/name-FILE-DIGEST.u64`: named by content, so a
-        retried task rewrites the same file."""
+        """Each file's rows of `columns` (u64, sorted by the first) to `directory/name-FILE-DIGEST.u64`,
+        interleaved: named by content, so a retried task rewrites the same file."""
         files, paths = [], []
         if t.num_rows:
-            t = t.sort_by([("file", "ascending"), ("value", "ascending")])
+            t = t.sort_by([("file", "ascending"), (columns[0], "ascending")])
             for file in pc.unique(t.column("file")).to_pylist():
-                data = np.asarray(t.filter(pc.equal(t.column("file"), file)).column("value").to_numpy(), dtype="<u8").tobytes()
+                rows = t.filter(pc.equal(t.column("file"), file))
+                values = np.column_stack([rows.column(c).to_numpy() for c in columns])
+                data = np.ascontiguousarray(values, dtype="<u8").tobytes()
                 path = os.path.join(directory, f"{name}-{file:05}-{hashlib.sha1(data).hexdigest()[:16]}.u64")
                 tmp = f"{path}.{os.getpid()}.tmp"
                 with open(tmp, "wb") as f:
@@ -151,6 +155,53 @@ def _write_lists(directory: str, name: str):
         return pa.table({"file": pa.array(files, pa.uint32()), "path": pa.array(paths, pa.string())})
 
     return write
+
+
+def _doc_ids(starts: np.ndarray):
+    def number(t: pa.Table) -> pa.Table:
+        """Band rows with their doc id: the kept documents numbered in input order (as locally)."""
+        file = t.column("file").to_numpy().astype(np.int64)
+        doc = starts[file] + t.column("seq").to_numpy().astype(np.int64)
+        return pa.table({"band": t.column("band"), "key": t.column("key"), "doc": pa.array(doc, pa.int64())})
+
+    return number
+
+
+def _star_edges(t: pa.Table) -> pa.Table:
+    """Per (band, key) bucket of one partition, an edge from its lowest doc to each other doc: the
+    candidate pairs of the local run's LSH."""
+    band, key, doc = (t.column(c).to_numpy() for c in ("band", "key", "doc"))
+    order = np.lexsort((doc, key, band))
+    band, key, doc = band[order], key[order], doc[order]
+    start = np.ones(len(doc), dtype=bool)
+    start[1:] = (band[1:] != band[:-1]) | (key[1:] != key[:-1])
+    first = doc[np.maximum.accumulate(np.where(start, np.arange(len(doc)), 0))] if len(doc) else doc
+    return pa.table({"src": pa.array(first[~start], pa.int64()), "dst": pa.array(doc[~start], pa.int64())})
+
+
+def _cluster_lists(starts: np.ndarray, directory: str, name: str):
+    write = _write_lists(directory, name, ("seq", "root", "size"))
+
+    def lists(t: pa.Table) -> pa.Table:
+        """Each file's clustered documents as (seq, root, size), written (one component partition)."""
+        if t.num_rows == 0:
+            return _NO_LISTS
+        node = t.column("node").to_numpy()
+        root = t.column("component").to_numpy()
+        _, inverse, sizes = np.unique(root, return_inverse=True, return_counts=True)
+        file = np.searchsorted(starts, node, side="right") - 1
+        return write(pa.table({
+            "file": pa.array(file, pa.uint32()),
+            "seq": pa.array(node - starts[file], pa.uint64()),
+            "root": pa.array(root, pa.uint64()),
+            "size": pa.array(sizes[inverse], pa.uint64()),
+        }))
+
+    return lists
+
+
+def _is_root(t: pa.Table) -> pa.Table:
+    return t.filter(pc.equal(t.column("node"), t.column("component")))
 
 
 def _shuffle(ds, keys: list[str], fn, parts: int):
@@ -185,14 +236,24 @@ def run(
     kept). Documents, removal reasons and report counts equal ``tamis run``'s on the same inputs
     (the local run bounds the site-line counter's memory and may prune rare lines on huge inputs;
     here the count is exact). ``partitions`` sets the shuffle width (default: 2 per CPU).
-    ``minhash_dedup`` is not distributed yet: a config with it is refused.
+
+    A trailing ``minhash_dedup``: the last step stages each file's kept documents and returns their
+    band keys; the kept documents are numbered in input order (the local run's doc ids), a shuffle
+    on (band, key) gives each bucket's star of candidate pairs, ``tamis._cc`` their connected
+    components (large-star/small-star), and a shuffle on the component writes each file's
+    clustered documents, which a last task per file applies. Clusters, their ids and sizes are the
+    local run's. Its ``jaccard_threshold`` and ``index`` are not distributed: such configs are refused.
     """
     import ray
 
     pipeline = _pipeline(config)
     spec = pipeline.to_dict()
-    if any(s["type"] == "minhash_dedup" for s in spec["stages"]):
-        raise ValueError("tamis.ray.run does not run minhash_dedup yet: leave it out and run `tamis dedup` on the output")
+    minhash = next((s for s in spec["stages"] if s["type"] == "minhash_dedup"), None)
+    if minhash and (minhash.get("jaccard_threshold") is not None or minhash.get("index")):
+        raise ValueError(
+            "tamis.ray.run runs minhash_dedup without jaccard_threshold and index only: "
+            "remove them, or run the pipeline with `tamis run`"
+        )
     paths = [inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs)
     files = _tamis.collect_inputs([str(p) for p in paths], spec["input"]["format"])
     out = Path(output)
@@ -207,9 +268,14 @@ def run(
         stats, keys = Pipeline.from_dict(json.loads(text))._inner.stage_step(k, i, source, staged, frequent)
         return stats, pa.Table.from_batches([keys])
 
+    @ray.remote(num_returns=3)
+    def finish(i: int, staged: str, duplicates: list[str], docs: str | None):
+        stats, next_shard, bands = Pipeline.from_dict(json.loads(text))._inner.finish_step(i, staged, str(out), duplicates, docs)
+        return stats, next_shard, None if bands is None else pa.Table.from_batches([bands])
+
     @ray.remote
-    def finish(i: int, staged: str, duplicates: list[str]) -> str:
-        return Pipeline.from_dict(json.loads(text))._inner.finish_step(i, staged, str(out), duplicates)
+    def dedup(i: int, docs: str, first_doc: int, clusters: list[str], stats: str, first_shard: int) -> str:
+        return Pipeline.from_dict(json.loads(text))._inner.minhash_step(i, docs, first_doc, clusters, stats, str(out), first_shard)
 
     passes = pipeline._inner.passes()
     stats: list[list[Any]] = [[] for _ in files]
@@ -233,14 +299,58 @@ def run(
     duplicates: dict[int, list[str]] = {}
     if "key_hi" in exact.schema().names:
         duplicates = _paths_by_file(_shuffle(exact, ["key_hi", "key_lo"], _duplicates(str(work), "dups"), parts))
+    finished = []
     for i, _ in enumerate(files):
         staged = str(work / f"pass{passes - 1}-{i:05}.bin.zst")
-        stats[i].append(finish.remote(i, staged, duplicates.get(i, [])))
+        docs = str(work / f"minhash-{i:05}") if minhash else None
+        finished.append(finish.remote(i, staged, duplicates.get(i, []), docs))
+    minhash_stats = None
+    if minhash:
+        finish_stats = ray.get([f[0] for f in finished])
+        kept = [json.loads(s)["totals"]["kept"] for s in finish_stats]
+        lists, minhash_stats = _near_duplicates([f[2] for f in finished], kept, minhash["bands"], str(work), parts)
+        starts = np.concatenate([[0], np.cumsum(kept, dtype=np.int64)])
+        for i, (stats_ref, next_ref, _) in enumerate(finished):
+            docs = str(work / f"minhash-{i:05}")
+            stats[i].append(dedup.remote(i, docs, int(starts[i]), lists.get(i, []), stats_ref, next_ref))
+    else:
+        for i, f in enumerate(finished):
+            stats[i].append(f[0])
     merged = pipeline._inner.merge_stats([s for per_file in stats for s in ray.get(per_file)])
-    report_text = pipeline._inner.report(merged, len(files), sum(size for _, size in files), time.monotonic() - started)
+    report_text = pipeline._inner.report(
+        merged, len(files), sum(size for _, size in files), time.monotonic() - started,
+        None if minhash_stats is None else json.dumps(minhash_stats),
+    )
     (out / "report.json").write_text(report_text)
     if spec["report"]["html"]:
         (out / "report.html").write_text(render_report(report_text))
-    for f in work.iterdir():
-        f.unlink()
+    shutil.rmtree(work)
     return json.loads(report_text)
+
+
+def _near_duplicates(band_refs: list, kept: list[int], bands: int, work: str, parts: int) -> tuple[dict[int, list[str]], dict]:
+    """MinHash clusters of the kept documents from their band keys; returns each file's cluster
+    lists and the report's ``minhash`` counts (those of the local final pass)."""
+    import ray
+
+    starts = np.concatenate([[0], np.cumsum(kept, dtype=np.int64)])[:-1]
+    keys = ray.data.from_arrow_refs(band_refs)
+    band_records = keys.count()
+    docs = keys.map_batches(_doc_ids(starts), batch_size=None, batch_format="pyarrow")
+    edges = _shuffle(docs, ["band", "key"], _star_edges, parts).materialize()
+    labels, _rounds = connected_components(edges, num_partitions=parts)
+    lists = _paths_by_file(_shuffle(labels, ["component"], _cluster_lists(starts, work, "clusters"), parts))
+    signed = band_records // bands
+    return lists, {
+        "signed": signed,
+        "too_short": sum(kept) - signed,
+        "band_records": band_records,
+        "spilled_runs": 0,
+        "candidate_pairs": edges.count(),
+        "jaccard_checked": 0,
+        "jaccard_rejected": 0,
+        "clusters": labels.map_batches(_is_root, batch_size=None, batch_format="pyarrow").count(),
+        "docs_in_clusters": labels.count(),
+        "earlier_run_matches": 0,
+        "index_keys_added": 0,
+    }

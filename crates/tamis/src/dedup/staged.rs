@@ -33,7 +33,7 @@ pub(crate) fn push_bands(out: &mut Vec<u8>, bands: &[u64], byte_len: u64) {
 }
 
 /// The records of the band-key files, in order.
-struct BandRecords {
+pub(crate) struct BandRecords {
     files: std::vec::IntoIter<PathBuf>,
     path: PathBuf,
     data: Vec<u8>,
@@ -41,7 +41,7 @@ struct BandRecords {
 }
 
 impl BandRecords {
-    fn new(files: Vec<PathBuf>) -> Self {
+    pub(crate) fn new(files: Vec<PathBuf>) -> Self {
         BandRecords {
             files: files.into_iter(),
             path: PathBuf::new(),
@@ -51,7 +51,7 @@ impl BandRecords {
     }
 
     /// The next record: byte length and band keys (empty: too short).
-    fn next(&mut self, keys: &mut Vec<u64>) -> Result<Option<u64>> {
+    pub(crate) fn next(&mut self, keys: &mut Vec<u64>) -> Result<Option<u64>> {
         while self.pos >= self.data.len() {
             let Some(path) = self.files.next() else {
                 return Ok(None);
@@ -204,49 +204,11 @@ impl FinalPass<'_> {
         Ok(docs)
     }
 
-    /// The staged shards, in order.
-    fn staged_files(&self) -> Result<Vec<readers::InputFile>> {
-        let mut files = Vec::new();
-        for (path, name) in files_in(self.staged)? {
-            if name.starts_with("part-") && !name.ends_with(".tmp") {
-                let size = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?.len();
-                let format = readers::format_from_name(&path)
-                    .ok_or_else(|| Error::Fatal(format!("{}: not a shard tamis writes", path.display())))?;
-                files.push(readers::InputFile { path, size, format });
-            }
-        }
-        Ok(files)
-    }
-
-    /// Every staged document, in order, with its input record as source.
-    fn for_each_staged(&self, mut f: impl FnMut(Document) -> Result<()>) -> Result<()> {
-        // Our own records: no size cap (a kept document may exceed the input's record limit).
-        let input = InputConfig {
-            max_record_bytes: u64::MAX,
-            ..InputConfig::default()
-        };
-        for file in &self.staged_files()? {
-            for item in readers::open(file, &input, None)? {
-                let mut doc = item?;
-                // The record's origin is the input record, not the staged line.
-                if let Some((file, record)) = doc.origin() {
-                    doc.source = crate::document::Source {
-                        file: file.to_string(),
-                        record,
-                        offset: None,
-                    };
-                }
-                f(doc)?;
-            }
-        }
-        Ok(())
-    }
-
     /// For the exact-Jaccard check: every staged document's shingle set, stored on disk in order.
     fn shingle_sets(&self, tmp: &Path) -> Result<ShingleReader> {
         let mut store = ShingleStore::create(tmp)?;
         let mut shingles = Vec::new();
-        self.for_each_staged(|doc| {
+        for_each_staged(self.staged, |doc| {
             shingle_hashes(&doc.text_lossy(), self.config, &mut shingles);
             store.push(&mut shingles)
         })?;
@@ -265,45 +227,22 @@ impl FinalPass<'_> {
         let mut removed = Shards::new(self.removed.to_path_buf(), self.output, self.first_removed_shard)?;
         let mut records = BandRecords::new(self.band_files()?);
         let mut keys = Vec::new();
+        let settle = Settle {
+            annotate: self.annotate,
+            report: self.report,
+            main_encoding: self.main_encoding.as_deref(),
+        };
         let mut doc_id: u32 = 0;
-        self.for_each_staged(|mut doc| {
+        for_each_staged(self.staged, |mut doc| {
             // The size the main pass counted (raw bodies are read back as decoded text).
             let bytes = records.next(&mut keys)?.ok_or_else(|| mismatch(self.staged))?;
-            {
-                let (reason, id, size) = decisions.of(doc_id);
-                doc_id = doc_id.wrapping_add(1);
-                doc.set_minhash_cluster(id, u64::from(size));
-                let tokens = doc_tokens(&doc);
-                stats.docs_in += 1;
-                stats.bytes_in += bytes;
-                add(&mut stats.tokens_in, &tokens);
-                match reason {
-                    Some(reason) if !self.annotate => {
-                        *stats.dropped.entry(reason.to_string()).or_default() += 1;
-                        let by = format!("minhash_dedup.{reason}");
-                        let main = tokens.iter().find(|t| Some(&t.0) == self.main_encoding.as_ref());
-                        insights.uncount_kept(&doc, main.map(|t| t.1));
-                        insights.offer_sample(&by, &doc, self.report);
-                        outcome.removed += 1;
-                        outcome.removed_bytes += bytes;
-                        add(&mut outcome.removed_tokens, &tokens);
-                        if self.output.write_removed {
-                            removed.write(&doc, Some(&by))?;
-                        }
-                    }
-                    _ => {
-                        if let Some(reason) = reason {
-                            *stats.flagged.entry(reason.to_string()).or_default() += 1;
-                            doc.flag(format!("minhash_dedup.{reason}"));
-                        }
-                        stats.kept += 1;
-                        stats.bytes_kept += bytes;
-                        add(&mut stats.tokens_kept, &tokens);
-                        kept.write(&doc, None)?;
-                    }
-                }
+            let decision = decisions.of(doc_id);
+            doc_id = doc_id.wrapping_add(1);
+            match settle.doc(&mut doc, bytes, decision, stats, insights, outcome) {
+                Some(by) if self.output.write_removed => removed.write(&doc, Some(&by)),
+                Some(_) => Ok(()),
+                None => kept.write(&doc, None),
             }
-            Ok(())
         })?;
         if records.next(&mut keys)?.is_some() || doc_id != decisions.docs() {
             return Err(mismatch(self.staged));
@@ -314,6 +253,96 @@ impl FinalPass<'_> {
     }
 }
 
+/// How the final pass settles one document, wherever its shards go (`tamis run`'s final pass, or a
+/// distributed run's per-file step).
+pub(crate) struct Settle<'a> {
+    pub annotate: bool,
+    pub report: &'a ReportConfig,
+    /// The first configured token encoding (the language table's token count).
+    pub main_encoding: Option<&'a str>,
+}
+
+impl Settle<'_> {
+    /// Write the document's cluster into its metadata and count it with `decision`
+    /// (`Decisions::of`'s reason, cluster id, size); `Some(removed_by)` when it is removed.
+    pub(crate) fn doc(
+        &self,
+        doc: &mut Document,
+        bytes: u64,
+        (reason, id, size): (Option<&str>, i64, u32),
+        stats: &mut StageStats,
+        insights: &mut Insights,
+        outcome: &mut FinalOutcome,
+    ) -> Option<String> {
+        doc.set_minhash_cluster(id, u64::from(size));
+        let tokens = doc.tokens();
+        stats.docs_in += 1;
+        stats.bytes_in += bytes;
+        add(&mut stats.tokens_in, &tokens);
+        match reason {
+            Some(reason) if !self.annotate => {
+                *stats.dropped.entry(reason.to_string()).or_default() += 1;
+                let by = format!("minhash_dedup.{reason}");
+                let main = tokens.iter().find(|t| Some(t.0.as_str()) == self.main_encoding);
+                insights.uncount_kept(doc, main.map(|t| t.1));
+                insights.offer_sample(&by, doc, self.report);
+                outcome.removed += 1;
+                outcome.removed_bytes += bytes;
+                add(&mut outcome.removed_tokens, &tokens);
+                Some(by)
+            }
+            _ => {
+                if let Some(reason) = reason {
+                    *stats.flagged.entry(reason.to_string()).or_default() += 1;
+                    doc.flag(format!("minhash_dedup.{reason}"));
+                }
+                stats.kept += 1;
+                stats.bytes_kept += bytes;
+                add(&mut stats.tokens_kept, &tokens);
+                None
+            }
+        }
+    }
+}
+
+/// The shards of `dir` (staged by the main pass), in order.
+fn staged_files(dir: &Path) -> Result<Vec<readers::InputFile>> {
+    let mut files = Vec::new();
+    for (path, name) in files_in(dir)? {
+        if name.starts_with("part-") && !name.ends_with(".tmp") {
+            let size = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?.len();
+            let format = readers::format_from_name(&path)
+                .ok_or_else(|| Error::Fatal(format!("{}: not a shard tamis writes", path.display())))?;
+            files.push(readers::InputFile { path, size, format });
+        }
+    }
+    Ok(files)
+}
+
+/// Every document staged in `dir`, in order, with its input record as source.
+pub(crate) fn for_each_staged(dir: &Path, mut f: impl FnMut(Document) -> Result<()>) -> Result<()> {
+    // Our own records: no size cap (a kept document may exceed the input's record limit).
+    let input = InputConfig {
+        max_record_bytes: u64::MAX,
+        ..InputConfig::default()
+    };
+    for file in &staged_files(dir)? {
+        for item in readers::open(file, &input, None)? {
+            let mut doc = item?;
+            // The record's origin is the input record, not the staged line.
+            if let Some((file, record)) = doc.origin() {
+                doc.source = crate::document::Source {
+                    file: file.to_string(),
+                    record,
+                    offset: None,
+                };
+            }
+            f(doc)?;
+        }
+    }
+    Ok(())
+}
+
 fn remove_dir_if_present(dir: &Path) -> Result<()> {
     match std::fs::remove_dir_all(dir) {
         Ok(()) => Ok(()),
@@ -322,16 +351,11 @@ fn remove_dir_if_present(dir: &Path) -> Result<()> {
     }
 }
 
-fn mismatch(staged: &Path) -> Error {
+pub(crate) fn mismatch(staged: &Path) -> Error {
     Error::Fatal(format!(
         "{}: the staged documents and their band keys disagree; delete the output directory to start over",
         staged.display()
     ))
-}
-
-/// `metadata.tokens` of a document, in the order written (the first is the report's main count).
-fn doc_tokens(doc: &Document) -> Vec<(String, u64)> {
-    doc.tokens()
 }
 
 fn add(into: &mut BTreeMap<String, u64>, tokens: &[(String, u64)]) {

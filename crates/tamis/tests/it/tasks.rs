@@ -93,7 +93,11 @@ fn per_file_steps_with_corpus_decisions_equal_the_local_run() {
             exact_duplicates: Some(Arc::new(dups)),
             ..Default::default()
         };
-        stats[i].push(finish_step(&config, i, &staged(1, i), &state, &distributed).unwrap());
+        stats[i].push(
+            finish_step(&config, i, &staged(1, i), &state, &distributed, None)
+                .unwrap()
+                .stats,
+        );
     }
     let mut total = RunStats::new(&tamis::pipeline::stage_names(&config));
     for s in stats.into_iter().flatten() {
