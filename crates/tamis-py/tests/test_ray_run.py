@@ -157,3 +157,18 @@ def test_minhash_options_that_are_not_distributed_are_refused(local_ray, tmp_pat
     config = {"stages": [{"type": "minhash_dedup", "jaccard_threshold": 0.8}]}
     with pytest.raises(ValueError, match="jaccard_threshold"):
         tamis.ray.run(tmp_path, config, tmp_path / "out")
+
+
+def test_a_task_killed_while_writing_is_retried_with_the_same_output(local_ray, tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    write_corpus(inputs)
+    local = tamis.Pipeline.from_dict(CONFIG).run_file(inputs, tmp_path / "local", threads=2)
+    marker = tmp_path / "killed"
+    report = tamis.ray.run(inputs, CONFIG, tmp_path / "ray", partitions=3, _kill_once=str(marker))
+    assert marker.exists(), "one task should have been killed"
+    assert report["documents"] == local["documents"]
+    assert counts(report) == counts(local)
+    assert rows(tmp_path / "ray" / "kept") == rows(tmp_path / "local" / "kept")
+    assert rows(tmp_path / "ray" / "removed") == rows(tmp_path / "local" / "removed")
+    assert not [p for p in (tmp_path / "ray").rglob("*.tmp")], "no half-written file may remain"

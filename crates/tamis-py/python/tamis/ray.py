@@ -18,20 +18,21 @@ on how Ray splits the data: give your rows ids.
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import json
 import os
 import shutil
+import sys
 import time
 from pathlib import Path
 from typing import Any, Mapping
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from . import Pipeline, _tamis, render_report, stages
 from ._cc import connected_components
+from . import _decide as decide
 
 __all__ = ["Stage", "corpus_wide_steps", "run"]
 
@@ -83,146 +84,14 @@ class Stage:
         return kept
 
 
-# A document's place in the input: (file index << 40) | record, so "first in input order" is a min.
-_RECORD_BITS = 40
-
-
-def _ordinal(t: pa.Table) -> pa.Array:
-    file = pc.cast(t.column("file"), pa.uint64())
-    return pc.add(pc.shift_left(file, _RECORD_BITS), t.column("record"))
-
-
-def _first_copies(t: pa.Table) -> pa.Table:
-    """Rows of the documents that are the first copy of their text (one hash partition)."""
-    if t.num_rows == 0:
-        return t
-    t = t.append_column("ord", _ordinal(t))
-    first = t.group_by(["text_hash_hi", "text_hash_lo"]).aggregate([("ord", "min")])
-    t = t.join(first, ["text_hash_hi", "text_hash_lo"])
-    return t.filter(pc.equal(t.column("ord"), t.column("ord_min"))).select(["file", "key"])
-
-
-# What a partition with nothing to write returns: no (file, path) rows.
-_NO_LISTS = pa.table({"file": pa.array([], pa.uint32()), "path": pa.array([], pa.string())})
-
-
-def _frequent(min_docs: int, directory: str, name: str):
-    def keep(t: pa.Table) -> pa.Table:
-        """Each file's keys counted in at least `min_docs` documents (one key partition), written."""
-        if t.num_rows == 0:
-            return _NO_LISTS
-        counts = t.group_by("key").aggregate([("key", "count")])
-        frequent = counts.filter(pc.greater_equal(counts.column("key_count"), min_docs)).column("key")
-        t = t.filter(pc.is_in(t.column("key"), value_set=frequent))
-        t = t.group_by(["file", "key"]).aggregate([]).rename_columns(["file", "value"])
-        return _write_lists(directory, name)(t)
-
-    return keep
-
-
-def _duplicates(directory: str, name: str):
-    def pick(t: pa.Table) -> pa.Table:
-        """Each file's records that are not the first of their exact-dedup key (one key partition), written."""
-        if t.num_rows == 0:
-            return _NO_LISTS
-        t = t.append_column("ord", _ordinal(t))
-        first = t.group_by(["key_hi", "key_lo"]).aggregate([("ord", "min")])
-        t = t.join(first, ["key_hi", "key_lo"])
-        later = t.filter(pc.not_equal(t.column("ord"), t.column("ord_min")))
-        return _write_lists(directory, name)(later.select(["file", "record"]).rename_columns(["file", "value"]))
-
-    return pick
-
-
-def _write_lists(directory: str, name: str, columns: tuple[str, ...] = ("value",)):
-    def write(t: pa.Table) -> pa.Table:
-        """Each file's rows of `columns` (u64, sorted by the first) to `directory/name-FILE-DIGEST.u64`,
-        interleaved: named by content, so a retried task rewrites the same file."""
-        files, paths = [], []
-        if t.num_rows:
-            t = t.sort_by([("file", "ascending"), (columns[0], "ascending")])
-            for file in pc.unique(t.column("file")).to_pylist():
-                rows = t.filter(pc.equal(t.column("file"), file))
-                values = np.column_stack([rows.column(c).to_numpy() for c in columns])
-                data = np.ascontiguousarray(values, dtype="<u8").tobytes()
-                path = os.path.join(directory, f"{name}-{file:05}-{hashlib.sha1(data).hexdigest()[:16]}.u64")
-                tmp = f"{path}.{os.getpid()}.tmp"
-                with open(tmp, "wb") as f:
-                    f.write(data)
-                os.replace(tmp, path)
-                files.append(file)
-                paths.append(path)
-        return pa.table({"file": pa.array(files, pa.uint32()), "path": pa.array(paths, pa.string())})
-
-    return write
-
-
-def _doc_ids(starts: np.ndarray):
-    def number(t: pa.Table) -> pa.Table:
-        """Band rows with their doc id: the kept documents numbered in input order (as locally)."""
-        file = t.column("file").to_numpy().astype(np.int64)
-        doc = starts[file] + t.column("seq").to_numpy().astype(np.int64)
-        return pa.table({"band": t.column("band"), "key": t.column("key"), "doc": pa.array(doc, pa.int64())})
-
-    return number
-
-
-def _star_edges(t: pa.Table) -> pa.Table:
-    """Per (band, key) bucket of one partition, an edge from its lowest doc to each other doc: the
-    candidate pairs of the local run's LSH."""
-    band, key, doc = (t.column(c).to_numpy() for c in ("band", "key", "doc"))
-    order = np.lexsort((doc, key, band))
-    band, key, doc = band[order], key[order], doc[order]
-    start = np.ones(len(doc), dtype=bool)
-    start[1:] = (band[1:] != band[:-1]) | (key[1:] != key[:-1])
-    first = doc[np.maximum.accumulate(np.where(start, np.arange(len(doc)), 0))] if len(doc) else doc
-    return pa.table({"src": pa.array(first[~start], pa.int64()), "dst": pa.array(doc[~start], pa.int64())})
-
-
-def _cluster_lists(starts: np.ndarray, directory: str, name: str):
-    write = _write_lists(directory, name, ("seq", "root", "size"))
-
-    def lists(t: pa.Table) -> pa.Table:
-        """Each file's clustered documents as (seq, root, size), written (one component partition)."""
-        if t.num_rows == 0:
-            return _NO_LISTS
-        node = t.column("node").to_numpy()
-        root = t.column("component").to_numpy()
-        _, inverse, sizes = np.unique(root, return_inverse=True, return_counts=True)
-        file = np.searchsorted(starts, node, side="right") - 1
-        return write(pa.table({
-            "file": pa.array(file, pa.uint32()),
-            "seq": pa.array(node - starts[file], pa.uint64()),
-            "root": pa.array(root, pa.uint64()),
-            "size": pa.array(sizes[inverse], pa.uint64()),
-        }))
-
-    return lists
-
-
-def _is_root(t: pa.Table) -> pa.Table:
-    return t.filter(pc.equal(t.column("node"), t.column("component")))
-
-
-def _shuffle(ds, keys: list[str], fn, parts: int):
-    # A hash shuffle on `keys`, then `fn` once per whole partition (a group never spans two).
-    return ds.repartition(parts, keys=keys).map_batches(fn, batch_size=None, batch_format="pyarrow")
-
-
-def _paths_by_file(written) -> dict[int, list[str]]:
-    """The lists each key partition wrote, by file: one small row per (partition, file)."""
-    out: dict[int, list[str]] = {}
-    for row in written.take_all():
-        out.setdefault(row["file"], []).append(row["path"])
-    return {f: sorted(p) for f, p in out.items()}
-
-
 def run(
     inputs: list[str | os.PathLike[str]] | str | os.PathLike[str],
     config: str | Mapping[str, Any] | Pipeline,
     output: str | os.PathLike[str],
     *,
     partitions: int | None = None,
+    progress: bool | None = None,
+    _kill_once: str | None = None,
 ) -> dict:
     """Run the whole pipeline over ``inputs`` (files or directories) on the connected Ray cluster
     into ``output``: ``kept/`` and ``removed/`` shards (``part-FFFFF-NNNNN``, one series per input
@@ -243,6 +112,12 @@ def run(
     components (large-star/small-star), and a shuffle on the component writes each file's
     clustered documents, which a last task per file applies. Clusters, their ids and sizes are the
     local run's. Its ``jaccard_threshold`` and ``index`` are not distributed: such configs are refused.
+
+    Every task writes only files named after its input file (or its content), under a temporary
+    name renamed when complete, so a task Ray retries after a crash rewrites the same files.
+    ``progress`` (default: when stderr is a terminal) prints each step's files and documents done.
+    ``_kill_once`` is a testing aid: the first last-step task to create that file kills its worker
+    process while writing, as a crash would.
     """
     import ray
 
@@ -265,18 +140,24 @@ def run(
 
     @ray.remote(num_returns=2)
     def stage(k: int, i: int, source: str, staged: str, frequent: list[str]):
-        stats, keys = Pipeline.from_dict(json.loads(text))._inner.stage_step(k, i, source, staged, frequent)
+        stats, keys = _cached(text).stage_step(k, i, source, staged, frequent)
         return stats, pa.Table.from_batches([keys])
 
     @ray.remote(num_returns=3)
     def finish(i: int, staged: str, duplicates: list[str], docs: str | None):
-        stats, next_shard, bands = Pipeline.from_dict(json.loads(text))._inner.finish_step(i, staged, str(out), duplicates, docs)
+        crash = bool(_kill_once) and _claim(_kill_once)
+        if crash:
+            _die_while_writing(out)
+        stats, next_shard, bands = _cached(text).finish_step(i, staged, str(out), duplicates, docs)
+        if crash:  # the shards were too quick to catch half written: die before reporting instead
+            os._exit(1)
         return stats, next_shard, None if bands is None else pa.Table.from_batches([bands])
 
     @ray.remote
     def dedup(i: int, docs: str, first_doc: int, clusters: list[str], stats: str, first_shard: int) -> str:
-        return Pipeline.from_dict(json.loads(text))._inner.minhash_step(i, docs, first_doc, clusters, stats, str(out), first_shard)
+        return _cached(text).minhash_step(i, docs, first_doc, clusters, stats, str(out), first_shard)
 
+    show = _Progress(sys.stderr.isatty() if progress is None else progress, started)
     passes = pipeline._inner.passes()
     stats: list[list[Any]] = [[] for _ in files]
     frequent: dict[int, list[str]] = {}
@@ -289,30 +170,37 @@ def run(
             stats_ref, keys_ref = stage.remote(k, i, source, staged, frequent.get(i, []))
             stats[i].append(stats_ref)
             refs.append(keys_ref)
+        show.wait(f"pass {k + 1}/{passes}", [s[-1] for s in stats], documents=k == 0)
         keys_refs = refs
         if k + 1 < passes:
+            show.note(f"pass {k + 1}/{passes}: counting site lines")
             lines = ray.data.from_arrow_refs(keys_refs)
-            firsts = _shuffle(lines, ["text_hash_hi", "text_hash_lo"], _first_copies, parts)
-            count = _frequent(pipeline._inner.site_min_docs(k + 1), str(work), f"site{k + 1}")
-            frequent = _paths_by_file(_shuffle(firsts, ["key"], count, parts))
+            firsts = decide.shuffle(lines, ["text_hash_hi", "text_hash_lo"], decide.first_copies, parts)
+            count = decide.frequent(pipeline._inner.site_min_docs(k + 1), str(work), f"site{k + 1}")
+            frequent = decide.paths_by_file(decide.shuffle(firsts, ["key"], count, parts))
     exact = ray.data.from_arrow_refs(keys_refs)
     duplicates: dict[int, list[str]] = {}
     if "key_hi" in exact.schema().names:
-        duplicates = _paths_by_file(_shuffle(exact, ["key_hi", "key_lo"], _duplicates(str(work), "dups"), parts))
+        show.note("exact dedup: picking the first copies")
+        pick = decide.duplicates(str(work), "dups")
+        duplicates = decide.paths_by_file(decide.shuffle(exact, ["key_hi", "key_lo"], pick, parts))
     finished = []
     for i, _ in enumerate(files):
         staged = str(work / f"pass{passes - 1}-{i:05}.bin.zst")
         docs = str(work / f"minhash-{i:05}") if minhash else None
         finished.append(finish.remote(i, staged, duplicates.get(i, []), docs))
+    show.wait("writing" if not minhash else "signing", [f[0] for f in finished])
     minhash_stats = None
     if minhash:
         finish_stats = ray.get([f[0] for f in finished])
         kept = [json.loads(s)["totals"]["kept"] for s in finish_stats]
+        show.note("minhash_dedup: clustering")
         lists, minhash_stats = _near_duplicates([f[2] for f in finished], kept, minhash["bands"], str(work), parts)
         starts = np.concatenate([[0], np.cumsum(kept, dtype=np.int64)])
         for i, (stats_ref, next_ref, _) in enumerate(finished):
             docs = str(work / f"minhash-{i:05}")
             stats[i].append(dedup.remote(i, docs, int(starts[i]), lists.get(i, []), stats_ref, next_ref))
+        show.wait("writing", [s[-1] for s in stats])
     else:
         for i, f in enumerate(finished):
             stats[i].append(f[0])
@@ -325,7 +213,71 @@ def run(
     if spec["report"]["html"]:
         (out / "report.html").write_text(render_report(report_text))
     shutil.rmtree(work)
+    show.done(json.loads(report_text)["documents"])
     return json.loads(report_text)
+
+
+@functools.lru_cache(maxsize=4)
+def _cached(text: str) -> _tamis.Pipeline:
+    """One pipeline per worker process and config: Ray reuses a worker process for many tasks, so
+    the language model and token vocabularies are loaded once per process, not once per task."""
+    return Pipeline.from_dict(json.loads(text))._inner
+
+
+def _claim(marker: str) -> bool:
+    try:
+        os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        return True
+    except FileExistsError:
+        return False
+
+
+def _die_while_writing(out: Path) -> None:
+    """Testing aid: end this worker process as soon as a shard is half written, as a crash would;
+    Ray then retries the task."""
+    import threading
+
+    def watch() -> None:
+        while True:
+            for d in (out / "kept", out / "removed"):
+                if d.is_dir() and any(p.name.endswith(".tmp") for p in d.iterdir()):
+                    os._exit(1)
+            time.sleep(0.001)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+class _Progress:
+    """One status line on stderr per step: files done, documents read, seconds since the start."""
+
+    def __init__(self, enabled: bool, started: float) -> None:
+        self.enabled = enabled
+        self.started = started
+
+    def _line(self, text: str, end: str = "") -> None:
+        if self.enabled:
+            print(f"\r\033[K{text} [{time.monotonic() - self.started:.0f} s]", end=end, file=sys.stderr, flush=True)
+
+    def note(self, text: str) -> None:
+        self._line(text)
+
+    def wait(self, step: str, refs: list, documents: bool = False) -> None:
+        """Wait for `refs` (each a step's stats), showing how many files are done (and, for the
+        step that reads the inputs, how many documents were read)."""
+        import ray
+
+        pending, docs, done = list(refs), 0, 0
+        while pending:
+            ready, pending = ray.wait(pending, num_returns=len(pending), timeout=0.5)
+            if documents and self.enabled:
+                docs += sum(json.loads(s)["totals"]["in"] for s in ray.get(ready))
+            done += len(ready)
+            read = f", {docs:,} documents read" if documents else ""
+            self._line(f"{step}: {done}/{len(refs)} files{read}")
+
+    def done(self, documents: dict) -> None:
+        self._line(f"done: {documents['in']:,} documents, {documents['kept']:,} kept, "
+                   f"{documents['removed']:,} removed, {documents['errors']:,} errors", end="\n")
 
 
 def _near_duplicates(band_refs: list, kept: list[int], bands: int, work: str, parts: int) -> tuple[dict[int, list[str]], dict]:
@@ -336,10 +288,10 @@ def _near_duplicates(band_refs: list, kept: list[int], bands: int, work: str, pa
     starts = np.concatenate([[0], np.cumsum(kept, dtype=np.int64)])[:-1]
     keys = ray.data.from_arrow_refs(band_refs)
     band_records = keys.count()
-    docs = keys.map_batches(_doc_ids(starts), batch_size=None, batch_format="pyarrow")
-    edges = _shuffle(docs, ["band", "key"], _star_edges, parts).materialize()
+    docs = keys.map_batches(decide.doc_ids(starts), batch_size=None, batch_format="pyarrow")
+    edges = decide.shuffle(docs, ["band", "key"], decide.star_edges, parts).materialize()
     labels, _rounds = connected_components(edges, num_partitions=parts)
-    lists = _paths_by_file(_shuffle(labels, ["component"], _cluster_lists(starts, work, "clusters"), parts))
+    lists = decide.paths_by_file(decide.shuffle(labels, ["component"], decide.cluster_lists(starts, work, "clusters"), parts))
     signed = band_records // bands
     return lists, {
         "signed": signed,
@@ -349,7 +301,7 @@ def _near_duplicates(band_refs: list, kept: list[int], bands: int, work: str, pa
         "candidate_pairs": edges.count(),
         "jaccard_checked": 0,
         "jaccard_rejected": 0,
-        "clusters": labels.map_batches(_is_root, batch_size=None, batch_format="pyarrow").count(),
+        "clusters": labels.map_batches(decide.is_root, batch_size=None, batch_format="pyarrow").count(),
         "docs_in_clusters": labels.count(),
         "earlier_run_matches": 0,
         "index_keys_added": 0,
