@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The Python package's tests: build the abi3 wheel of crates/tamis-py (dev profile, sharing cargo's
 # build artefacts with the Rust tests), install it with its test dependencies from PyPI into
-# target/py-venv, run pytest on crates/tamis-py/tests (the Ray tests start a local 2-CPU Ray).
+# target/py-venv, run pytest on crates/tamis-py/tests (the Ray tests start a local 2-CPU Ray; the
+# object-storage tests an S3 server of moto on the loopback).
 # Skips, saying so, only where PyPI cannot be reached.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=target/py-venv
-PY_DEPS=("maturin>=1.8,<2" "pyarrow>=14" polars duckdb datasets pytest "ray[data]>=2.60,<3")
+PY_DEPS=("maturin>=1.8,<2" "pyarrow>=14" polars duckdb datasets pytest "ray[data]>=2.60,<3" "moto[server]>=5")
 if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV" || { echo "python-tests: cannot create a venv (install python3-venv): FAILED" >&2; exit 1; }
 fi

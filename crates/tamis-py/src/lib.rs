@@ -136,7 +136,9 @@ impl Pipeline {
     /// `frequent`: files of the site-line keys found frequent (u64 little-endian) for the pass's
     /// site-line stage. Returns `(stats_json, keys)`: a pyarrow table of `file, record` and either
     /// `text_hash_hi, text_hash_lo, key` (one row per line key) or `key_hi, key_lo`.
-    #[pyo3(signature = (k, file_index, input, staged, frequent = Vec::new()))]
+    /// `name`: for k = 0, the input's name when `input` is a local copy of it (object storage).
+    #[pyo3(signature = (k, file_index, input, staged, frequent = Vec::new(), name = None))]
+    #[allow(clippy::too_many_arguments)]
     fn stage_step<'py>(
         &self,
         py: Python<'py>,
@@ -145,11 +147,12 @@ impl Pipeline {
         input: PathBuf,
         staged: PathBuf,
         frequent: Vec<PathBuf>,
+        name: Option<String>,
     ) -> PyResult<(String, Bound<'py, PyAny>)> {
         let frequent = read_u64s(frequent)?;
         let (stats, batch) = py.detach(|| -> PyResult<(String, RecordBatch)> {
             let state = tamis::CorpusState {
-                site_lines: (k > 0).then(|| std::sync::Arc::new(tamis::clean::SiteLines::from_keys(frequent))),
+                site_lines: (k > 0).then(|| Arc::new(tamis::clean::SiteLines::from_keys(frequent))),
                 ..Default::default()
             };
             let files;
@@ -160,7 +163,10 @@ impl Pipeline {
                 let file = files
                     .first()
                     .ok_or_else(|| PyValueError::new_err(format!("{}: not an input tamis reads", input.display())))?;
-                tamis::tasks::StepInput::File(file)
+                match &name {
+                    Some(name) => tamis::tasks::StepInput::Copy { file, name },
+                    None => tamis::tasks::StepInput::File(file),
+                }
             } else {
                 tamis::tasks::StepInput::Staged(&input)
             };
@@ -192,7 +198,7 @@ impl Pipeline {
         let files = minhash.map(minhash_files);
         let (stats, next, bands) = py.detach(|| -> PyResult<_> {
             let state = tamis::CorpusState {
-                exact_duplicates: Some(std::sync::Arc::new(duplicates.into_iter().collect())),
+                exact_duplicates: Some(Arc::new(duplicates.into_iter().collect())),
                 ..Default::default()
             };
             let done = tamis::tasks::finish_step(
@@ -401,6 +407,14 @@ fn collect_inputs(py: Python<'_>, paths: Vec<PathBuf>, format: &str) -> PyResult
         .collect())
 }
 
+/// The input format `tamis run` gives a file from its name (`"warc"`, `"jsonl"`, …), or None:
+/// what a walk of an object-store prefix takes.
+#[pyfunction]
+fn input_format(name: &str) -> Option<String> {
+    let format = readers::format_from_name(std::path::Path::new(name))?;
+    serde_json::to_value(format).ok()?.as_str().map(str::to_string)
+}
+
 type Processed = (Vec<RecordBatch>, Vec<RecordBatch>, String);
 
 impl Pipeline {
@@ -529,6 +543,7 @@ fn _tamis(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Pipeline>()?;
     m.add_function(wrap_pyfunction!(read, m)?)?;
     m.add_function(wrap_pyfunction!(collect_inputs, m)?)?;
+    m.add_function(wrap_pyfunction!(input_format, m)?)?;
     m.add_function(wrap_pyfunction!(render_report, m)?)?;
     m.add_function(wrap_pyfunction!(stages, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

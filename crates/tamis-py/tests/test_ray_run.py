@@ -150,7 +150,7 @@ def test_distributed_minhash_equals_the_local_run(local_ray, tmp_path: Path, par
     assert max(sizes) >= 7, "chains and stars should make clusters larger than pairs"
     assert rows(tmp_path / "ray" / "kept") == rows(tmp_path / "local" / "kept")
     assert rows(tmp_path / "ray" / "removed") == rows(tmp_path / "local" / "removed")
-    assert not (tmp_path / "ray" / ".tamis" / "ray").exists()
+    assert not (tmp_path / "ray" / ".tamis").exists(), "the run's working files are removed"
 
 
 def test_minhash_options_that_are_not_distributed_are_refused(local_ray, tmp_path: Path) -> None:

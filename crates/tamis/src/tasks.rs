@@ -69,6 +69,9 @@ pub struct StepOutput {
 /// What a staging step reads.
 pub enum StepInput<'a> {
     File(&'a InputFile),
+    /// A local copy of an input (fetched from object storage): documents and record errors name
+    /// the input as `name`, not the copy.
+    Copy { file: &'a InputFile, name: &'a str },
     /// The file's staging of the pass before.
     Staged(&'a Path),
 }
@@ -129,9 +132,20 @@ pub fn stage_step(
         out.write_line(&data)
     };
     match input {
-        StepInput::File(file) => {
+        StepInput::File(file) | StepInput::Copy { file, .. } => {
+            let name = match input {
+                StepInput::Copy { name, .. } => Some(name),
+                _ => None,
+            };
             let mut items = Vec::with_capacity(BATCH_DOCS);
-            for item in readers::open(file, &config.input, None)? {
+            for mut item in readers::open(file, &config.input, None)? {
+                if let Some(name) = name {
+                    match &mut item {
+                        Ok(doc) => doc.source.file = name.to_string(),
+                        Err(Error::Record { location, .. }) => location.file = name.to_string(),
+                        Err(_) => {}
+                    }
+                }
                 items.push(Item::Read(item));
                 if items.len() == BATCH_DOCS {
                     write_batch(std::mem::take(&mut items), Default::default(), &mut acc)?;

@@ -9,11 +9,12 @@ collects the (file, path) rows of what was written.
 from __future__ import annotations
 
 import hashlib
-import os
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from ._store import Store
 
 # A document's place in the input: (file index << 40) | record, so "first in input order" is a min.
 _RECORD_BITS = 40
@@ -38,7 +39,7 @@ def first_copies(t: pa.Table) -> pa.Table:
 _NO_LISTS = pa.table({"file": pa.array([], pa.uint32()), "path": pa.array([], pa.string())})
 
 
-def frequent(min_docs: int, directory: str, name: str):
+def frequent(min_docs: int, store: Store, directory: str, name: str):
     def keep(t: pa.Table) -> pa.Table:
         """Each file's keys counted in at least `min_docs` documents (one key partition), written."""
         if t.num_rows == 0:
@@ -47,12 +48,12 @@ def frequent(min_docs: int, directory: str, name: str):
         frequent = counts.filter(pc.greater_equal(counts.column("key_count"), min_docs)).column("key")
         t = t.filter(pc.is_in(t.column("key"), value_set=frequent))
         t = t.group_by(["file", "key"]).aggregate([]).rename_columns(["file", "value"])
-        return _write_lists(directory, name)(t)
+        return _write_lists(store, directory, name)(t)
 
     return keep
 
 
-def duplicates(directory: str, name: str):
+def duplicates(store: Store, directory: str, name: str):
     def pick(t: pa.Table) -> pa.Table:
         """Each file's records that are not the first of their exact-dedup key (one key partition), written."""
         if t.num_rows == 0:
@@ -61,12 +62,12 @@ def duplicates(directory: str, name: str):
         first = t.group_by(["key_hi", "key_lo"]).aggregate([("ord", "min")])
         t = t.join(first, ["key_hi", "key_lo"])
         later = t.filter(pc.not_equal(t.column("ord"), t.column("ord_min")))
-        return _write_lists(directory, name)(later.select(["file", "record"]).rename_columns(["file", "value"]))
+        return _write_lists(store, directory, name)(later.select(["file", "record"]).rename_columns(["file", "value"]))
 
     return pick
 
 
-def _write_lists(directory: str, name: str, columns: tuple[str, ...] = ("value",)):
+def _write_lists(store: Store, directory: str, name: str, columns: tuple[str, ...] = ("value",)):
     def write(t: pa.Table) -> pa.Table:
         """Each file's rows of `columns` (u64, sorted by the first) to `directory/name-FILE-DIGEST.u64`,
         interleaved: named by content, so a retried task rewrites the same file."""
@@ -77,11 +78,8 @@ def _write_lists(directory: str, name: str, columns: tuple[str, ...] = ("value",
                 rows = t.filter(pc.equal(t.column("file"), file))
                 values = np.column_stack([rows.column(c).to_numpy() for c in columns])
                 data = np.ascontiguousarray(values, dtype="<u8").tobytes()
-                path = os.path.join(directory, f"{name}-{file:05}-{hashlib.sha1(data).hexdigest()[:16]}.u64")
-                tmp = f"{path}.{os.getpid()}.tmp"
-                with open(tmp, "wb") as f:
-                    f.write(data)
-                os.replace(tmp, path)
+                path = f"{directory}/{name}-{file:05}-{hashlib.sha1(data).hexdigest()[:16]}.u64"
+                store.write_bytes(path, data)
                 files.append(file)
                 paths.append(path)
         return pa.table({"file": pa.array(files, pa.uint32()), "path": pa.array(paths, pa.string())})
@@ -111,8 +109,8 @@ def star_edges(t: pa.Table) -> pa.Table:
     return pa.table({"src": pa.array(first[~start], pa.int64()), "dst": pa.array(doc[~start], pa.int64())})
 
 
-def cluster_lists(starts: np.ndarray, directory: str, name: str):
-    write = _write_lists(directory, name, ("seq", "root", "size"))
+def cluster_lists(starts: np.ndarray, store: Store, directory: str, name: str):
+    write = _write_lists(store, directory, name, ("seq", "root", "size"))
 
     def lists(t: pa.Table) -> pa.Table:
         """Each file's clustered documents as (seq, root, size), written (one component partition)."""

@@ -21,7 +21,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -33,6 +32,7 @@ import pyarrow as pa
 from . import Pipeline, _tamis, render_report, stages
 from ._cc import connected_components
 from . import _decide as decide
+from ._store import Scratch, Store
 
 __all__ = ["Stage", "corpus_wide_steps", "run"]
 
@@ -90,12 +90,19 @@ def run(
     output: str | os.PathLike[str],
     *,
     partitions: int | None = None,
+    filesystem: Any = None,
     progress: bool | None = None,
     _kill_once: str | None = None,
 ) -> dict:
     """Run the whole pipeline over ``inputs`` (files or directories) on the connected Ray cluster
     into ``output``: ``kept/`` and ``removed/`` shards (``part-FFFFF-NNNNN``, one series per input
     file), ``report.json`` and ``report.html``. Returns the report.
+
+    Inputs and output are local paths every worker sees (a shared file system) or object storage:
+    URIs pyarrow resolves (``s3://bucket/crawl/``, ``gs://…``; credentials from the environment), or
+    paths inside ``filesystem`` (a ``pyarrow.fs.FileSystem``, e.g. an ``S3FileSystem`` with its own
+    endpoint). On object storage each task downloads its input to a scratch directory and uploads
+    what it wrote; documents name their input by its URI.
 
     One Ray task per input file and step: each pass's per-document stages (the file's outcomes are
     staged under ``output/.tamis/ray``), then the ordered stages with the driver's decisions, which
@@ -116,8 +123,8 @@ def run(
     Every task writes only files named after its input file (or its content), under a temporary
     name renamed when complete, so a task Ray retries after a crash rewrites the same files.
     ``progress`` (default: when stderr is a terminal) prints each step's files and documents done.
-    ``_kill_once`` is a testing aid: the first last-step task to create that file kills its worker
-    process while writing, as a crash would.
+    ``_kill_once`` is a testing aid (local output only): the first last-step task to create that
+    file kills its worker process while writing, as a crash would.
     """
     import ray
 
@@ -129,33 +136,52 @@ def run(
             "tamis.ray.run runs minhash_dedup without jaccard_threshold and index only: "
             "remove them, or run the pipeline with `tamis run`"
         )
-    paths = [inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs)
-    files = _tamis.collect_inputs([str(p) for p in paths], spec["input"]["format"])
-    out = Path(output)
-    work = out / ".tamis" / "ray"
-    work.mkdir(parents=True, exist_ok=True)
+    files = _inputs([inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs), spec["input"]["format"], filesystem)
+    store = Store.of(output, filesystem)
+    work = store.join(".tamis", "ray")
+    store.makedirs(work)
     parts = partitions or max(1, 2 * int(ray.cluster_resources().get("CPU", 1)))
     text = json.dumps(spec)
     started = time.monotonic()
 
     @ray.remote(num_returns=2)
-    def stage(k: int, i: int, source: str, staged: str, frequent: list[str]):
-        stats, keys = _cached(text).stage_step(k, i, source, staged, frequent)
+    def stage(k: int, i: int, source: tuple, staged: str, frequent: list[str]):
+        with Scratch(store) as s:
+            fs, path = source
+            name = None if fs is None else _uri(fs, path)
+            local = s.fetch_from(fs, path) if k == 0 else s.fetch(path)
+            out = s.out(staged)
+            stats, keys = _cached(text).stage_step(k, i, local, out, [s.fetch(p) for p in frequent], name)
+            s.send(out, staged)
         return stats, pa.Table.from_batches([keys])
 
     @ray.remote(num_returns=3)
     def finish(i: int, staged: str, duplicates: list[str], docs: str | None):
-        crash = bool(_kill_once) and _claim(_kill_once)
-        if crash:
-            _die_while_writing(out)
-        stats, next_shard, bands = _cached(text).finish_step(i, staged, str(out), duplicates, docs)
-        if crash:  # the shards were too quick to catch half written: die before reporting instead
-            os._exit(1)
+        with Scratch(store) as s:
+            out = s.out(store.root)
+            crash = bool(_kill_once) and store.local and _claim(_kill_once)
+            if crash:
+                _die_while_writing(Path(out))
+            dups = [s.fetch(p) for p in duplicates]
+            local_docs = None if docs is None else s.out(docs)
+            stats, next_shard, bands = _cached(text).finish_step(i, s.fetch(staged), out, dups, local_docs)
+            if crash:  # the shards were too quick to catch half written: die before reporting instead
+                os._exit(1)
+            for d in ("kept", "removed"):
+                s.send(os.path.join(out, d), store.join(d))
+            if docs is not None:
+                s.send(local_docs, docs)
         return stats, next_shard, None if bands is None else pa.Table.from_batches([bands])
 
     @ray.remote
     def dedup(i: int, docs: str, first_doc: int, clusters: list[str], stats: str, first_shard: int) -> str:
-        return _cached(text).minhash_step(i, docs, first_doc, clusters, stats, str(out), first_shard)
+        with Scratch(store) as s:
+            out = s.out(store.root)
+            local_docs = s.fetch_tree(docs)
+            stats = _cached(text).minhash_step(i, local_docs, first_doc, [s.fetch(p) for p in clusters], stats, out, first_shard)
+            for d in ("kept", "removed"):
+                s.send(os.path.join(out, d), store.join(d))
+        return stats
 
     show = _Progress(sys.stderr.isatty() if progress is None else progress, started)
     passes = pipeline._inner.passes()
@@ -164,10 +190,9 @@ def run(
     keys_refs: list[Any] = []
     for k in range(passes):
         refs = []
-        for i, (path, _) in enumerate(files):
-            source = path if k == 0 else str(work / f"pass{k - 1}-{i:05}.bin.zst")
-            staged = str(work / f"pass{k}-{i:05}.bin.zst")
-            stats_ref, keys_ref = stage.remote(k, i, source, staged, frequent.get(i, []))
+        for i, (fs, path, _) in enumerate(files):
+            source = (fs, path) if k == 0 else (store.fs, f"{work}/pass{k - 1}-{i:05}.bin.zst")
+            stats_ref, keys_ref = stage.remote(k, i, source, f"{work}/pass{k}-{i:05}.bin.zst", frequent.get(i, []))
             stats[i].append(stats_ref)
             refs.append(keys_ref)
         show.wait(f"pass {k + 1}/{passes}", [s[-1] for s in stats], documents=k == 0)
@@ -176,29 +201,27 @@ def run(
             show.note(f"pass {k + 1}/{passes}: counting site lines")
             lines = ray.data.from_arrow_refs(keys_refs)
             firsts = decide.shuffle(lines, ["text_hash_hi", "text_hash_lo"], decide.first_copies, parts)
-            count = decide.frequent(pipeline._inner.site_min_docs(k + 1), str(work), f"site{k + 1}")
+            count = decide.frequent(pipeline._inner.site_min_docs(k + 1), store, work, f"site{k + 1}")
             frequent = decide.paths_by_file(decide.shuffle(firsts, ["key"], count, parts))
     exact = ray.data.from_arrow_refs(keys_refs)
     duplicates: dict[int, list[str]] = {}
     if "key_hi" in exact.schema().names:
         show.note("exact dedup: picking the first copies")
-        pick = decide.duplicates(str(work), "dups")
+        pick = decide.duplicates(store, work, "dups")
         duplicates = decide.paths_by_file(decide.shuffle(exact, ["key_hi", "key_lo"], pick, parts))
     finished = []
-    for i, _ in enumerate(files):
-        staged = str(work / f"pass{passes - 1}-{i:05}.bin.zst")
-        docs = str(work / f"minhash-{i:05}") if minhash else None
-        finished.append(finish.remote(i, staged, duplicates.get(i, []), docs))
+    for i in range(len(files)):
+        docs = f"{work}/minhash-{i:05}" if minhash else None
+        finished.append(finish.remote(i, f"{work}/pass{passes - 1}-{i:05}.bin.zst", duplicates.get(i, []), docs))
     show.wait("writing" if not minhash else "signing", [f[0] for f in finished])
     minhash_stats = None
     if minhash:
-        finish_stats = ray.get([f[0] for f in finished])
-        kept = [json.loads(s)["totals"]["kept"] for s in finish_stats]
+        kept = [json.loads(s)["totals"]["kept"] for s in ray.get([f[0] for f in finished])]
         show.note("minhash_dedup: clustering")
-        lists, minhash_stats = _near_duplicates([f[2] for f in finished], kept, minhash["bands"], str(work), parts)
+        lists, minhash_stats = _near_duplicates([f[2] for f in finished], kept, minhash["bands"], store, work, parts)
         starts = np.concatenate([[0], np.cumsum(kept, dtype=np.int64)])
         for i, (stats_ref, next_ref, _) in enumerate(finished):
-            docs = str(work / f"minhash-{i:05}")
+            docs = f"{work}/minhash-{i:05}"
             stats[i].append(dedup.remote(i, docs, int(starts[i]), lists.get(i, []), stats_ref, next_ref))
         show.wait("writing", [s[-1] for s in stats])
     else:
@@ -206,15 +229,41 @@ def run(
             stats[i].append(f[0])
     merged = pipeline._inner.merge_stats([s for per_file in stats for s in ray.get(per_file)])
     report_text = pipeline._inner.report(
-        merged, len(files), sum(size for _, size in files), time.monotonic() - started,
+        merged, len(files), sum(size for _, _, size in files), time.monotonic() - started,
         None if minhash_stats is None else json.dumps(minhash_stats),
     )
-    (out / "report.json").write_text(report_text)
+    store.write_bytes(store.join("report.json"), report_text.encode())
     if spec["report"]["html"]:
-        (out / "report.html").write_text(render_report(report_text))
-    shutil.rmtree(work)
-    show.done(json.loads(report_text)["documents"])
-    return json.loads(report_text)
+        store.write_bytes(store.join("report.html"), render_report(report_text).encode())
+    store.remove_tree(work)
+    store.remove_empty_dir(store.join(".tamis"))
+    report = json.loads(report_text)
+    show.done(report["documents"])
+    return report
+
+
+def _inputs(locations: list, format: str, filesystem: Any) -> list[tuple[Any, str, int]]:
+    """`(fs, path, size)` of every input in `tamis run`'s order: local paths as the CLI collects
+    them (fs None), object-store files by name (a file of unknown extension under a prefix is left
+    out: it would take a download to sniff it)."""
+    files: list[tuple[Any, str, int]] = []
+    for location in locations:
+        store = Store.of(location, filesystem)
+        if store.local:
+            files += [(None, p, size) for p, size in _tamis.collect_inputs([store.root], format)]
+            continue
+        for path, size in store.files(store.root):
+            if format != "auto" or _tamis.input_format(path) is not None:
+                files.append((store.fs, path, size))
+    if not files:
+        raise ValueError(f"no input files under {locations}")
+    return files
+
+
+def _uri(fs: Any, path: str) -> str:
+    """How documents name an object-store input: `s3://bucket/key`."""
+    scheme = {"s3": "s3", "gcs": "gs", "abfs": "abfs", "hdfs": "hdfs"}.get(fs.type_name, fs.type_name)
+    return f"{scheme}://{path}"
 
 
 @functools.lru_cache(maxsize=4)
@@ -280,7 +329,7 @@ class _Progress:
                    f"{documents['removed']:,} removed, {documents['errors']:,} errors", end="\n")
 
 
-def _near_duplicates(band_refs: list, kept: list[int], bands: int, work: str, parts: int) -> tuple[dict[int, list[str]], dict]:
+def _near_duplicates(band_refs: list, kept: list[int], bands: int, store: Store, work: str, parts: int) -> tuple[dict[int, list[str]], dict]:
     """MinHash clusters of the kept documents from their band keys; returns each file's cluster
     lists and the report's ``minhash`` counts (those of the local final pass)."""
     import ray
@@ -291,7 +340,7 @@ def _near_duplicates(band_refs: list, kept: list[int], bands: int, work: str, pa
     docs = keys.map_batches(decide.doc_ids(starts), batch_size=None, batch_format="pyarrow")
     edges = decide.shuffle(docs, ["band", "key"], decide.star_edges, parts).materialize()
     labels, _rounds = connected_components(edges, num_partitions=parts)
-    lists = decide.paths_by_file(decide.shuffle(labels, ["component"], decide.cluster_lists(starts, work, "clusters"), parts))
+    lists = decide.paths_by_file(decide.shuffle(labels, ["component"], decide.cluster_lists(starts, store, work, "clusters"), parts))
     signed = band_records // bands
     return lists, {
         "signed": signed,
