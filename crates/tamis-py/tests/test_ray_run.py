@@ -32,7 +32,8 @@ def local_ray():
 
 
 def write_corpus(directory: Path) -> None:
-    """Three files of pages from three sites sharing template lines, with exact copies across files."""
+    """Four files of pages from three sites sharing template lines, with exact copies across files
+    (the last file holds copies only)."""
     rng = random.Random(11)
     vocab = "le la les un une des et en du de pour sur avec dans par ce qui que il elle nous vous".split()
     sites = ["gazette.example", "rundschau.example", "diario.example"]
@@ -48,7 +49,10 @@ def write_corpus(directory: Path) -> None:
         if i % 11 == 5:
             text = "Accueil\nPartagez"
         records.append({"id": f"d{i}", "text": text, "url": f"https://www.{site}/a/{i}"})
-    for n, chunk in enumerate([records[:250], records[250:420], records[420:]]):
+    # A last file of copies only: none of its texts is a first copy, yet its template lines are
+    # frequent and must go as they do locally.
+    copies = [{**records[rng.randrange(250)], "id": f"c{i}"} for i in range(40)]
+    for n, chunk in enumerate([records[:250], records[250:420], records[420:], copies]):
         with open(directory / f"part-{n}.jsonl", "w") as f:
             for r in chunk:
                 f.write(json.dumps(r) + "\n")

@@ -1,6 +1,6 @@
-"""tamis.ray.run on the real data in ../shared/data (skipped when it is absent): the HPLT sample's
-40 000 multilingual documents through MinHash near-dedup, and the real WARC samples through the
-default pipeline, equal `tamis run`."""
+"""tamis.ray.run on the real data in ../shared/data (skipped when it is absent): the first 12 000
+of the HPLT sample's multilingual documents through exact and MinHash near-dedup, and the real
+WARC samples through the default pipeline, equal `tamis run`."""
 
 from __future__ import annotations
 
@@ -31,15 +31,16 @@ def test_minhash_on_the_hplt_sample_equals_the_local_run(local_ray, tmp_path: Pa
         pytest.skip(f"{HPLT} not present")
     inputs = tmp_path / "in"
     inputs.mkdir()
-    lines = lzma.open(HPLT, "rt").read().splitlines(keepends=True)
-    step = len(lines) // 5 + 1
-    for n in range(5):
+    # 12 000 documents keep the test short on CI's unoptimised build (the whole sample takes minutes).
+    lines = lzma.open(HPLT, "rt").read().splitlines(keepends=True)[:12_000]
+    step = len(lines) // 4
+    for n in range(4):
         (inputs / f"hplt-{n}.jsonl").write_text("".join(lines[n * step:(n + 1) * step]))
     config = {"stages": [{"type": "exact_dedup"}, {"type": "minhash_dedup"}], "tokens": {"encodings": []}}
     local = tamis.Pipeline.from_dict(config).run_file(inputs, tmp_path / "local", threads=2)
     report = tamis.ray.run(inputs, config, tmp_path / "ray", partitions=4)
-    assert local["documents"]["in"] > 40_000
-    assert local["minhash"]["clusters"] > 300, "the sample holds hundreds of near-duplicate clusters"
+    assert local["documents"]["in"] == 12_000
+    assert local["minhash"]["clusters"] > 50, "the sample holds near-duplicate clusters"
     assert report["minhash"] == local["minhash"]
     assert report["documents"] == local["documents"]
     assert counts(report) == counts(local)

@@ -25,14 +25,25 @@ def _ordinal(t: pa.Table) -> pa.Array:
     return pc.add(pc.shift_left(file, _RECORD_BITS), t.column("record"))
 
 
+_MARKED = pa.schema([("file", pa.uint32()), ("key", pa.uint64()), ("first", pa.bool_())])
+
+
 def first_copies(t: pa.Table) -> pa.Table:
-    """Rows of the documents that are the first copy of their text (one hash partition)."""
+    """The line keys of one text-hash partition as `(file, key, first)`: `first` marks the rows of
+    the first copy of each text in input order, which alone count; the other rows (deduplicated)
+    only say which files hold a key, since every copy of a frequent line loses it."""
     if t.num_rows == 0:
-        return t
+        return _MARKED.empty_table()
     t = t.append_column("ord", _ordinal(t))
     first = t.group_by(["text_hash_hi", "text_hash_lo"]).aggregate([("ord", "min")])
     t = t.join(first, ["text_hash_hi", "text_hash_lo"])
-    return t.filter(pc.equal(t.column("ord"), t.column("ord_min"))).select(["file", "key"])
+    is_first = pc.equal(t.column("ord"), t.column("ord_min"))
+    counted = t.filter(is_first).select(["file", "key"])
+    others = t.filter(pc.invert(is_first)).group_by(["file", "key"]).aggregate([])
+    return pa.concat_tables([
+        counted.append_column("first", pa.repeat(True, counted.num_rows)).cast(_MARKED),
+        others.select(["file", "key"]).append_column("first", pa.repeat(False, others.num_rows)).cast(_MARKED),
+    ])
 
 
 # What a partition with nothing to write returns: no (file, path) rows.
@@ -41,12 +52,14 @@ _NO_LISTS = pa.table({"file": pa.array([], pa.uint32()), "path": pa.array([], pa
 
 def frequent(min_docs: int, store: Store, directory: str, name: str):
     def keep(t: pa.Table) -> pa.Table:
-        """Each file's keys counted in at least `min_docs` documents (one key partition), written."""
+        """Each file's keys that the first copies hold in at least `min_docs` documents (one key
+        partition), written."""
         if t.num_rows == 0:
             return _NO_LISTS
-        counts = t.group_by("key").aggregate([("key", "count")])
+        counted = t.filter(t.column("first"))
+        counts = counted.group_by("key").aggregate([("key", "count")])
         frequent = counts.filter(pc.greater_equal(counts.column("key_count"), min_docs)).column("key")
-        t = t.filter(pc.is_in(t.column("key"), value_set=frequent))
+        t = t.filter(pc.is_in(t.column("key"), value_set=frequent)).select(["file", "key"])
         t = t.group_by(["file", "key"]).aggregate([]).rename_columns(["file", "value"])
         return _write_lists(store, directory, name)(t)
 

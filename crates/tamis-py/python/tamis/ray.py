@@ -184,6 +184,7 @@ def run(
         return stats
 
     show = _Progress(sys.stderr.isatty() if progress is None else progress, started)
+    shuffled: dict[str, Any] = {}  # what each corpus-wide step shuffled (report.json's "ray" section)
     passes = pipeline._inner.passes()
     stats: list[list[Any]] = [[] for _ in files]
     frequent: dict[int, list[str]] = {}
@@ -200,12 +201,14 @@ def run(
         if k + 1 < passes:
             show.note(f"pass {k + 1}/{passes}: counting site lines")
             lines = ray.data.from_arrow_refs(keys_refs)
+            shuffled[f"site_lines_{k + 1}"] = _volume(lines)
             firsts = decide.shuffle(lines, ["text_hash_hi", "text_hash_lo"], decide.first_copies, parts)
             count = decide.frequent(pipeline._inner.site_min_docs(k + 1), store, work, f"site{k + 1}")
             frequent = decide.paths_by_file(decide.shuffle(firsts, ["key"], count, parts))
     exact = ray.data.from_arrow_refs(keys_refs)
     duplicates: dict[int, list[str]] = {}
     if "key_hi" in exact.schema().names:
+        shuffled["exact_dedup"] = _volume(exact)
         show.note("exact dedup: picking the first copies")
         pick = decide.duplicates(store, work, "dups")
         duplicates = decide.paths_by_file(decide.shuffle(exact, ["key_hi", "key_lo"], pick, parts))
@@ -218,7 +221,7 @@ def run(
     if minhash:
         kept = [json.loads(s)["totals"]["kept"] for s in ray.get([f[0] for f in finished])]
         show.note("minhash_dedup: clustering")
-        lists, minhash_stats = _near_duplicates([f[2] for f in finished], kept, minhash["bands"], store, work, parts)
+        lists, minhash_stats = _near_duplicates([f[2] for f in finished], kept, minhash["bands"], store, work, parts, shuffled)
         starts = np.concatenate([[0], np.cumsum(kept, dtype=np.int64)])
         for i, (stats_ref, next_ref, _) in enumerate(finished):
             docs = f"{work}/minhash-{i:05}"
@@ -232,12 +235,14 @@ def run(
         merged, len(files), sum(size for _, _, size in files), time.monotonic() - started,
         None if minhash_stats is None else json.dumps(minhash_stats),
     )
-    store.write_bytes(store.join("report.json"), report_text.encode())
     if spec["report"]["html"]:
         store.write_bytes(store.join("report.html"), render_report(report_text).encode())
     store.remove_tree(work)
     store.remove_empty_dir(store.join(".tamis"))
     report = json.loads(report_text)
+    # Not in `tamis run`'s report: what the shuffles moved, for sizing a cluster.
+    report["ray"] = {"partitions": parts, "shuffled": shuffled}
+    store.write_bytes(store.join("report.json"), json.dumps(report, indent=2).encode())
     show.done(report["documents"])
     return report
 
@@ -258,6 +263,11 @@ def _inputs(locations: list, format: str, filesystem: Any) -> list[tuple[Any, st
     if not files:
         raise ValueError(f"no input files under {locations}")
     return files
+
+
+def _volume(ds: Any) -> dict[str, int]:
+    """Rows and bytes of a materialised dataset (block metadata: nothing is computed)."""
+    return {"rows": ds.count(), "bytes": ds.size_bytes()}
 
 
 def _uri(fs: Any, path: str) -> str:
@@ -329,7 +339,9 @@ class _Progress:
                    f"{documents['removed']:,} removed, {documents['errors']:,} errors", end="\n")
 
 
-def _near_duplicates(band_refs: list, kept: list[int], bands: int, store: Store, work: str, parts: int) -> tuple[dict[int, list[str]], dict]:
+def _near_duplicates(
+    band_refs: list, kept: list[int], bands: int, store: Store, work: str, parts: int, shuffled: dict
+) -> tuple[dict[int, list[str]], dict]:
     """MinHash clusters of the kept documents from their band keys; returns each file's cluster
     lists and the report's ``minhash`` counts (those of the local final pass)."""
     import ray
@@ -339,7 +351,9 @@ def _near_duplicates(band_refs: list, kept: list[int], bands: int, store: Store,
     band_records = keys.count()
     docs = keys.map_batches(decide.doc_ids(starts), batch_size=None, batch_format="pyarrow")
     edges = decide.shuffle(docs, ["band", "key"], decide.star_edges, parts).materialize()
-    labels, _rounds = connected_components(edges, num_partitions=parts)
+    labels, rounds = connected_components(edges, num_partitions=parts)
+    shuffled["minhash_bands"] = _volume(keys)
+    shuffled["minhash_edges"] = {**_volume(edges), "components_rounds": rounds}
     lists = decide.paths_by_file(decide.shuffle(labels, ["component"], decide.cluster_lists(starts, store, work, "clusters"), parts))
     signed = band_records // bands
     return lists, {
