@@ -176,3 +176,19 @@ def test_a_task_killed_while_writing_is_retried_with_the_same_output(local_ray, 
     assert rows(tmp_path / "ray" / "kept") == rows(tmp_path / "local" / "kept")
     assert rows(tmp_path / "ray" / "removed") == rows(tmp_path / "local" / "removed")
     assert not [p for p in (tmp_path / "ray").rglob("*.tmp")], "no half-written file may remain"
+
+
+@pytest.mark.parametrize("name", ["site_lines_exact", "minhash"])
+def test_lists_regrouped_by_file_give_the_same_output(local_ray, tmp_path: Path, name: str) -> None:
+    """Runs with many files regroup each decision's rows by file (one list per file): same output."""
+    config, write = (CONFIG, write_corpus) if name == "site_lines_exact" else (MINHASH, write_near_duplicates)
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    write(inputs)
+    local = tamis.Pipeline.from_dict(config).run_file(inputs, tmp_path / "local", threads=2)
+    report = tamis.ray.run(inputs, config, tmp_path / "ray", partitions=3, _regroup=True)
+    assert report["documents"] == local["documents"]
+    assert counts(report) == counts(local)
+    assert report.get("minhash") == local.get("minhash")
+    assert rows(tmp_path / "ray" / "kept") == rows(tmp_path / "local" / "kept")
+    assert rows(tmp_path / "ray" / "removed") == rows(tmp_path / "local" / "removed")

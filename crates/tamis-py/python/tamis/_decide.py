@@ -1,9 +1,12 @@
 """The corpus-wide decisions of ``tamis.ray.run`` as functions over one hash partition.
 
 Each runs once per partition of a Ray Data hash shuffle (``shuffle``): a group of equal keys never
-spans two partitions, so each decides its keys alone and writes its part of each input file's list
-(u64 little-endian, named by content so a retried task rewrites the same file). The driver only
-collects the (file, path) rows of what was written.
+spans two partitions, so each decides its keys alone and returns its rows for each input file
+(``file`` and u64 value columns). ``write_lists`` writes a partition's rows as one list per file
+(u64 little-endian, named by content so a retried task rewrites the same file); the driver only
+collects the (file, path) rows of what was written. It runs either right after the decision (one
+list per file and partition: few shuffles, for runs with few files) or after a second shuffle by
+file (one list per file: for runs where files × partitions would make too many small lists).
 """
 
 from __future__ import annotations
@@ -48,43 +51,42 @@ def first_copies(t: pa.Table) -> pa.Table:
 
 # What a partition with nothing to write returns: no (file, path) rows.
 _NO_LISTS = pa.table({"file": pa.array([], pa.uint32()), "path": pa.array([], pa.string())})
+_NO_VALUES = pa.schema([("file", pa.uint32()), ("value", pa.uint64())]).empty_table()
 
 
-def frequent(min_docs: int, store: Store, directory: str, name: str):
+def frequent(min_docs: int):
     def keep(t: pa.Table) -> pa.Table:
         """Each file's keys that the first copies hold in at least `min_docs` documents (one key
-        partition), written."""
+        partition)."""
         if t.num_rows == 0:
-            return _NO_LISTS
+            return _NO_VALUES
         counted = t.filter(t.column("first"))
         counts = counted.group_by("key").aggregate([("key", "count")])
         frequent = counts.filter(pc.greater_equal(counts.column("key_count"), min_docs)).column("key")
         t = t.filter(pc.is_in(t.column("key"), value_set=frequent)).select(["file", "key"])
-        t = t.group_by(["file", "key"]).aggregate([]).rename_columns(["file", "value"])
-        return _write_lists(store, directory, name)(t)
+        t = t.group_by(["file", "key"]).aggregate([]).select(["file", "key"])
+        return t.rename_columns(["file", "value"]).cast(_NO_VALUES.schema)
 
     return keep
 
 
-def duplicates(store: Store, directory: str, name: str):
-    def pick(t: pa.Table) -> pa.Table:
-        """Each file's records that are not the first of their exact-dedup key (one key partition), written."""
-        if t.num_rows == 0:
-            return _NO_LISTS
-        t = t.append_column("ord", _ordinal(t))
-        first = t.group_by(["key_hi", "key_lo"]).aggregate([("ord", "min")])
-        t = t.join(first, ["key_hi", "key_lo"])
-        later = t.filter(pc.not_equal(t.column("ord"), t.column("ord_min")))
-        return _write_lists(store, directory, name)(later.select(["file", "record"]).rename_columns(["file", "value"]))
-
-    return pick
+def duplicates(t: pa.Table) -> pa.Table:
+    """Each file's records that are not the first of their exact-dedup key (one key partition)."""
+    if t.num_rows == 0:
+        return _NO_VALUES
+    t = t.append_column("ord", _ordinal(t))
+    first = t.group_by(["key_hi", "key_lo"]).aggregate([("ord", "min")])
+    t = t.join(first, ["key_hi", "key_lo"])
+    later = t.filter(pc.not_equal(t.column("ord"), t.column("ord_min")))
+    return later.select(["file", "record"]).rename_columns(["file", "value"]).cast(_NO_VALUES.schema)
 
 
-def _write_lists(store: Store, directory: str, name: str, columns: tuple[str, ...] = ("value",)):
+def write_lists(store: Store, directory: str, name: str):
     def write(t: pa.Table) -> pa.Table:
-        """Each file's rows of `columns` (u64, sorted by the first) to `directory/name-FILE-DIGEST.u64`,
+        """Each file's rows (its value columns as u64, sorted) to `directory/name-FILE-DIGEST.u64`,
         interleaved: named by content, so a retried task rewrites the same file."""
         files, paths = [], []
+        columns = [c for c in t.column_names if c != "file"]
         if t.num_rows:
             t = t.sort_by([("file", "ascending"), (columns[0], "ascending")])
             for file in pc.unique(t.column("file")).to_pylist():
@@ -122,23 +124,24 @@ def star_edges(t: pa.Table) -> pa.Table:
     return pa.table({"src": pa.array(first[~start], pa.int64()), "dst": pa.array(doc[~start], pa.int64())})
 
 
-def cluster_lists(starts: np.ndarray, store: Store, directory: str, name: str):
-    write = _write_lists(store, directory, name, ("seq", "root", "size"))
+_NO_CLUSTERED = pa.schema([("file", pa.uint32()), ("seq", pa.uint64()), ("root", pa.uint64()), ("size", pa.uint64())]).empty_table()
 
+
+def cluster_lists(starts: np.ndarray):
     def lists(t: pa.Table) -> pa.Table:
-        """Each file's clustered documents as (seq, root, size), written (one component partition)."""
+        """Each file's clustered documents as (seq, root, size) (one component partition)."""
         if t.num_rows == 0:
-            return _NO_LISTS
+            return _NO_CLUSTERED
         node = t.column("node").to_numpy()
         root = t.column("component").to_numpy()
         _, inverse, sizes = np.unique(root, return_inverse=True, return_counts=True)
         file = np.searchsorted(starts, node, side="right") - 1
-        return write(pa.table({
+        return pa.table({
             "file": pa.array(file, pa.uint32()),
             "seq": pa.array(node - starts[file], pa.uint64()),
             "root": pa.array(root, pa.uint64()),
             "size": pa.array(sizes[inverse], pa.uint64()),
-        }))
+        })
 
     return lists
 
@@ -153,7 +156,7 @@ def shuffle(ds, keys: list[str], fn, parts: int):
 
 
 def paths_by_file(written) -> dict[int, list[str]]:
-    """The lists each key partition wrote, by file: one small row per (partition, file)."""
+    """The lists the partitions wrote, by file: one small row per (partition, file)."""
     out: dict[int, list[str]] = {}
     for row in written.take_all():
         out.setdefault(row["file"], []).append(row["path"])

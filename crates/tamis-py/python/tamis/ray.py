@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import os
 import sys
 import time
@@ -35,6 +36,12 @@ from . import _decide as decide
 from ._store import Scratch, Store
 
 __all__ = ["Stage", "corpus_wide_steps", "run"]
+
+
+# A shuffle partition per this many bytes of keys (at least 2 per CPU), and the most per-file
+# lists the decisions write before they regroup by file (one list per file, one more shuffle).
+_PARTITION_BYTES = 256 << 20
+_MAX_LISTS = 100_000
 
 
 def _pipeline(config: str | Mapping[str, Any] | Pipeline) -> Pipeline:
@@ -93,6 +100,7 @@ def run(
     filesystem: Any = None,
     progress: bool | None = None,
     _kill_once: str | None = None,
+    _regroup: bool | None = None,
 ) -> dict:
     """Run the whole pipeline over ``inputs`` (files or directories) on the connected Ray cluster
     into ``output``: ``kept/`` and ``removed/`` shards (``part-FFFFF-NNNNN``, one series per input
@@ -111,7 +119,10 @@ def run(
     text in input order, counted per key) and exact dedup (the lowest (file, record) of a key is
     kept). Documents, removal reasons and report counts equal ``tamis run``'s on the same inputs
     (the local run bounds the site-line counter's memory and may prune rare lines on huge inputs;
-    here the count is exact). ``partitions`` sets the shuffle width (default: 2 per CPU).
+    here the count is exact). ``partitions`` sets the shuffle width (default: 2 per CPU, or one
+    per 256 MiB of keys when that is more). Each decision ends as one list per input file and
+    partition, or, when files × partitions exceeds 100 000, one list per file after a second
+    shuffle by file (``_regroup`` forces either, for tests).
 
     A trailing ``minhash_dedup``: the last step stages each file's kept documents and returns their
     band keys; the kept documents are numbered in input order (the local run's doc ids), a shuffle
@@ -140,7 +151,7 @@ def run(
     store = Store.of(output, filesystem)
     work = store.join(".tamis", "ray")
     store.makedirs(work)
-    parts = partitions or max(1, 2 * int(ray.cluster_resources().get("CPU", 1)))
+    cpus = int(ray.cluster_resources().get("CPU", 1))
     text = json.dumps(spec)
     started = time.monotonic()
 
@@ -183,6 +194,19 @@ def run(
                 s.send(os.path.join(out, d), store.join(d))
         return stats
 
+    def width(ds: Any) -> int:
+        """Shuffle partitions for `ds` (materialised: its size is block metadata)."""
+        return partitions or max(2 * cpus, math.ceil(ds.size_bytes() / _PARTITION_BYTES))
+
+    def lists(ds: Any, keys: list[str], fn: Any, name: str, parts: int) -> dict[int, list[str]]:
+        """`fn` over the hash partitions of `ds` by `keys`, its rows written as per-file lists."""
+        write = decide.write_lists(store, work, name)
+        if _regroup if _regroup is not None else len(files) * parts > _MAX_LISTS:
+            written = decide.shuffle(decide.shuffle(ds, keys, fn, parts), ["file"], write, parts)
+        else:
+            written = decide.shuffle(ds, keys, lambda t: write(fn(t)), parts)
+        return decide.paths_by_file(written)
+
     show = _Progress(sys.stderr.isatty() if progress is None else progress, started)
     shuffled: dict[str, Any] = {}  # what each corpus-wide step shuffled (report.json's "ray" section)
     passes = pipeline._inner.passes()
@@ -202,16 +226,16 @@ def run(
             show.note(f"pass {k + 1}/{passes}: counting site lines")
             lines = ray.data.from_arrow_refs(keys_refs)
             shuffled[f"site_lines_{k + 1}"] = _volume(lines)
+            parts = width(lines)
             firsts = decide.shuffle(lines, ["text_hash_hi", "text_hash_lo"], decide.first_copies, parts)
-            count = decide.frequent(pipeline._inner.site_min_docs(k + 1), store, work, f"site{k + 1}")
-            frequent = decide.paths_by_file(decide.shuffle(firsts, ["key"], count, parts))
+            count = decide.frequent(pipeline._inner.site_min_docs(k + 1))
+            frequent = lists(firsts, ["key"], count, f"site{k + 1}", parts)
     exact = ray.data.from_arrow_refs(keys_refs)
     duplicates: dict[int, list[str]] = {}
     if "key_hi" in exact.schema().names:
         shuffled["exact_dedup"] = _volume(exact)
         show.note("exact dedup: picking the first copies")
-        pick = decide.duplicates(store, work, "dups")
-        duplicates = decide.paths_by_file(decide.shuffle(exact, ["key_hi", "key_lo"], pick, parts))
+        duplicates = lists(exact, ["key_hi", "key_lo"], decide.duplicates, "dups", width(exact))
     finished = []
     for i in range(len(files)):
         docs = f"{work}/minhash-{i:05}" if minhash else None
@@ -221,11 +245,11 @@ def run(
     if minhash:
         kept = [json.loads(s)["totals"]["kept"] for s in ray.get([f[0] for f in finished])]
         show.note("minhash_dedup: clustering")
-        lists, minhash_stats = _near_duplicates([f[2] for f in finished], kept, minhash["bands"], store, work, parts, shuffled)
+        clusters, minhash_stats = _near_duplicates([f[2] for f in finished], kept, minhash["bands"], width, lists, shuffled)
         starts = np.concatenate([[0], np.cumsum(kept, dtype=np.int64)])
         for i, (stats_ref, next_ref, _) in enumerate(finished):
             docs = f"{work}/minhash-{i:05}"
-            stats[i].append(dedup.remote(i, docs, int(starts[i]), lists.get(i, []), stats_ref, next_ref))
+            stats[i].append(dedup.remote(i, docs, int(starts[i]), clusters.get(i, []), stats_ref, next_ref))
         show.wait("writing", [s[-1] for s in stats])
     else:
         for i, f in enumerate(finished):
@@ -241,7 +265,7 @@ def run(
     store.remove_empty_dir(store.join(".tamis"))
     report = json.loads(report_text)
     # Not in `tamis run`'s report: what the shuffles moved, for sizing a cluster.
-    report["ray"] = {"partitions": parts, "shuffled": shuffled}
+    report["ray"] = {"shuffled": shuffled}
     store.write_bytes(store.join("report.json"), json.dumps(report, indent=2).encode())
     show.done(report["documents"])
     return report
@@ -340,23 +364,24 @@ class _Progress:
 
 
 def _near_duplicates(
-    band_refs: list, kept: list[int], bands: int, store: Store, work: str, parts: int, shuffled: dict
+    band_refs: list, kept: list[int], bands: int, width: Any, lists: Any, shuffled: dict
 ) -> tuple[dict[int, list[str]], dict]:
     """MinHash clusters of the kept documents from their band keys; returns each file's cluster
-    lists and the report's ``minhash`` counts (those of the local final pass)."""
+    lists (written by `lists`, shuffles `width` wide) and the report's ``minhash`` counts (those
+    of the local final pass)."""
     import ray
 
     starts = np.concatenate([[0], np.cumsum(kept, dtype=np.int64)])[:-1]
     keys = ray.data.from_arrow_refs(band_refs)
     band_records = keys.count()
     docs = keys.map_batches(decide.doc_ids(starts), batch_size=None, batch_format="pyarrow")
-    edges = decide.shuffle(docs, ["band", "key"], decide.star_edges, parts).materialize()
-    labels, rounds = connected_components(edges, num_partitions=parts)
+    edges = decide.shuffle(docs, ["band", "key"], decide.star_edges, width(keys)).materialize()
+    labels, rounds = connected_components(edges, num_partitions=width(edges))
     shuffled["minhash_bands"] = _volume(keys)
     shuffled["minhash_edges"] = {**_volume(edges), "components_rounds": rounds}
-    lists = decide.paths_by_file(decide.shuffle(labels, ["component"], decide.cluster_lists(starts, store, work, "clusters"), parts))
+    clusters = lists(labels, ["component"], decide.cluster_lists(starts), "clusters", width(labels))
     signed = band_records // bands
-    return lists, {
+    return clusters, {
         "signed": signed,
         "too_short": sum(kept) - signed,
         "band_records": band_records,
