@@ -71,7 +71,10 @@ pub enum StepInput<'a> {
     File(&'a InputFile),
     /// A local copy of an input (fetched from object storage): documents and record errors name
     /// the input as `name`, not the copy.
-    Copy { file: &'a InputFile, name: &'a str },
+    Copy {
+        file: &'a InputFile,
+        name: &'a str,
+    },
     /// The file's staging of the pass before.
     Staged(&'a Path),
 }
