@@ -271,12 +271,20 @@ impl Pipeline {
 
     /// Merge step stats (JSON, in input order) into one.
     fn merge_stats(&self, stats: Vec<String>) -> PyResult<String> {
-        let mut total = tamis::RunStats::new(&tamis::pipeline::stage_names(&self.config));
+        let mut merger = self.stats_merger();
         for s in stats {
-            let s: tamis::RunStats = serde_json::from_str(&s).map_err(|e| PyValueError::new_err(e.to_string()))?;
-            total.merge(s, &self.config.report);
+            merger.add(&s)?;
         }
-        serde_json::to_string(&total).map_err(|e| PyRuntimeError::new_err(e.to_string()))
+        merger.result()
+    }
+
+    /// An accumulator of step stats, fed in input order one at a time (the driver of a run over
+    /// many files holds the merged stats, not every file's).
+    fn stats_merger(&self) -> StatsMerger {
+        StatsMerger {
+            total: tamis::RunStats::new(&tamis::pipeline::stage_names(&self.config)),
+            report: self.config.report.clone(),
+        }
     }
 
     /// `report.json`'s text for a run with these merged stats over `files` inputs of `bytes` bytes;
@@ -306,6 +314,28 @@ impl Pipeline {
             minhash,
         };
         serde_json::to_string_pretty(&report).map_err(|e| PyRuntimeError::new_err(e.to_string()))
+    }
+}
+
+/// Step stats merged in the order they are added (`Pipeline.stats_merger`).
+#[pyclass(module = "tamis._tamis")]
+struct StatsMerger {
+    total: tamis::RunStats,
+    report: tamis::insights::ReportConfig,
+}
+
+#[pymethods]
+impl StatsMerger {
+    /// Merge one step's stats (JSON) into the total.
+    fn add(&mut self, stats: &str) -> PyResult<()> {
+        let s: tamis::RunStats = serde_json::from_str(stats).map_err(|e| PyValueError::new_err(e.to_string()))?;
+        self.total.merge(s, &self.report);
+        Ok(())
+    }
+
+    /// The merged stats as JSON.
+    fn result(&self) -> PyResult<String> {
+        serde_json::to_string(&self.total).map_err(|e| PyRuntimeError::new_err(e.to_string()))
     }
 }
 
@@ -541,6 +571,7 @@ fn stages() -> Vec<(String, String, String)> {
 #[pymodule]
 fn _tamis(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Pipeline>()?;
+    m.add_class::<StatsMerger>()?;
     m.add_function(wrap_pyfunction!(read, m)?)?;
     m.add_function(wrap_pyfunction!(collect_inputs, m)?)?;
     m.add_function(wrap_pyfunction!(input_format, m)?)?;

@@ -254,7 +254,13 @@ def run(
     else:
         for i, f in enumerate(finished):
             stats[i].append(f[0])
-    merged = pipeline._inner.merge_stats([s for per_file in stats for s in ray.get(per_file)])
+    # File by file in input order (as locally), each file's stats let go once merged.
+    merger = pipeline._inner.stats_merger()
+    for i in range(len(stats)):
+        for s in ray.get(stats[i]):
+            merger.add(s)
+        stats[i] = []
+    merged = merger.result()
     report_text = pipeline._inner.report(
         merged, len(files), sum(size for _, _, size in files), time.monotonic() - started,
         None if minhash_stats is None else json.dumps(minhash_stats),
@@ -353,7 +359,7 @@ class _Progress:
         while pending:
             ready, pending = ray.wait(pending, num_returns=len(pending), timeout=0.5)
             if documents and self.enabled:
-                docs += sum(json.loads(s)["totals"]["in"] for s in ray.get(ready))
+                docs += sum(json.loads(s)["stages"][0]["in"] for s in ray.get(ready))
             done += len(ready)
             read = f", {docs:,} documents read" if documents else ""
             self._line(f"{step}: {done}/{len(refs)} files{read}")
