@@ -106,7 +106,7 @@ fn exit_codes_follow_the_convention() {
 }
 
 #[test]
-fn kill_9_then_rerun_gives_the_uninterrupted_bytes() {
+fn kill_9_then_rerun_gives_the_uninterrupted_bytes_and_a_second_run_is_locked_out() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("big.jsonl");
     {
@@ -146,7 +146,22 @@ fn kill_9_then_rerun_gives_the_uninterrupted_bytes() {
     while files_in(&out.join("kept")) < 3 && start.elapsed() < Duration::from_secs(120) {
         std::thread::sleep(Duration::from_millis(2));
     }
-    child.kill().unwrap(); // SIGKILL
+    // A second run on the same output while the first writes: refused, naming the holder.
+    let second = tamis()
+        .args(["run", "--threads", "1", "--config"])
+        .arg(&config)
+        .arg("-o")
+        .arg(&out)
+        .arg(&input)
+        .output()
+        .unwrap();
+    let message = String::from_utf8_lossy(&second.stderr);
+    assert_eq!(second.status.code(), Some(2), "{message}");
+    assert!(
+        message.contains(&format!("in use by process {}", child.id())),
+        "{message}"
+    );
+    child.kill().unwrap(); // SIGKILL: the lock it held is released with it
     let status = child.wait().unwrap();
     assert!(
         !status.success(),

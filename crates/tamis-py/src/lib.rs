@@ -317,6 +317,21 @@ impl Pipeline {
     }
 }
 
+/// An exclusive lock on a directory (`tamis::lock::DirLock`), held while this object lives.
+#[pyclass(module = "tamis._tamis")]
+struct DirLock {
+    _lock: tamis::lock::DirLock,
+}
+
+/// Lock `dir` for `what` as `tamis run` locks its output: a second holder gets an error naming
+/// the first; the lock goes with the object (or the process).
+#[pyfunction]
+fn lock_dir(dir: PathBuf, what: &str) -> PyResult<DirLock> {
+    Ok(DirLock {
+        _lock: tamis::lock::DirLock::acquire(&dir, what).map_err(py_err)?,
+    })
+}
+
 /// Step stats merged in the order they are added (`Pipeline.stats_merger`).
 #[pyclass(module = "tamis._tamis")]
 struct StatsMerger {
@@ -572,6 +587,8 @@ fn stages() -> Vec<(String, String, String)> {
 fn _tamis(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Pipeline>()?;
     m.add_class::<StatsMerger>()?;
+    m.add_class::<DirLock>()?;
+    m.add_function(wrap_pyfunction!(lock_dir, m)?)?;
     m.add_function(wrap_pyfunction!(read, m)?)?;
     m.add_function(wrap_pyfunction!(collect_inputs, m)?)?;
     m.add_function(wrap_pyfunction!(input_format, m)?)?;

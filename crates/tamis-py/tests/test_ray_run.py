@@ -192,3 +192,16 @@ def test_lists_regrouped_by_file_give_the_same_output(local_ray, tmp_path: Path,
     assert report.get("minhash") == local.get("minhash")
     assert rows(tmp_path / "ray" / "kept") == rows(tmp_path / "local" / "kept")
     assert rows(tmp_path / "ray" / "removed") == rows(tmp_path / "local" / "removed")
+
+
+def test_a_locked_output_is_refused(local_ray, tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    write_corpus(inputs)
+    held = tamis._tamis.lock_dir(str(tmp_path / "out"), "output directory")
+    with pytest.raises(Exception, match="in use by process"):
+        tamis.ray.run(inputs, CONFIG, tmp_path / "out")
+    assert not (tmp_path / "out" / "kept").exists(), "nothing is written under a held lock"
+    del held
+    report = tamis.ray.run(inputs, CONFIG, tmp_path / "out")
+    assert report["documents"]["in"] == 640

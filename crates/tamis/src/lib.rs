@@ -26,6 +26,7 @@ pub mod explain;
 pub mod filters;
 pub mod html;
 pub mod insights;
+pub mod lock;
 pub mod metadata;
 pub mod pipeline;
 pub mod readers;

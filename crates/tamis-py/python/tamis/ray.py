@@ -149,6 +149,8 @@ def run(
         )
     files = _inputs([inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs), spec["input"]["format"], filesystem)
     store = Store.of(output, filesystem)
+    # A local output is locked as `tamis run` locks it (held by this driver until the run ends).
+    lock = _tamis.lock_dir(store.root, "output directory") if store.local else None
     work = store.join(".tamis", "ray")
     store.makedirs(work)
     cpus = int(ray.cluster_resources().get("CPU", 1))
@@ -274,6 +276,7 @@ def run(
     report["ray"] = {"shuffled": shuffled}
     store.write_bytes(store.join("report.json"), json.dumps(report, indent=2).encode())
     show.done(report["documents"])
+    del lock
     return report
 
 

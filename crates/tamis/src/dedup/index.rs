@@ -42,6 +42,8 @@ pub fn with_probe<T>(
 pub struct Index {
     db: Database,
     path: PathBuf,
+    /// One run updates an index at a time.
+    _lock: crate::lock::DirLock,
 }
 
 fn db_err(path: &Path, e: impl std::fmt::Display) -> Error {
@@ -53,7 +55,7 @@ impl Index {
     /// `cache_bytes`: redb's page cache (its default is 1 GiB; reads and writes come in key order,
     /// so a small cache does).
     pub fn open(dir: &Path, config: &MinhashConfig, cache_bytes: u64) -> Result<Index> {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let lock = crate::lock::DirLock::acquire(dir, "MinHash index")?;
         let path = dir.join("minhash-index.redb");
         let db = redb::Builder::new()
             .set_cache_size(usize::try_from(cache_bytes).unwrap_or(usize::MAX).max(1 << 20))
@@ -83,7 +85,7 @@ impl Index {
             tx.open_table(RUNS).map_err(|e| db_err(&path, e))?;
         }
         tx.commit().map_err(|e| db_err(&path, e))?;
-        Ok(Index { db, path })
+        Ok(Index { db, path, _lock: lock })
     }
 
     /// Runs recorded so far.

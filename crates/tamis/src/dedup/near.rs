@@ -156,6 +156,7 @@ pub fn near_dedup(config: &MinhashConfig, options: &NearDedupOptions) -> Result<
     let signer = Signer::new(config.clone()).map_err(Error::Config)?;
     let (files, _skipped) = readers::collect_inputs(&options.inputs, options.input.format)?;
     let out = &options.output;
+    let _lock = crate::lock::DirLock::acquire(out, "output directory")?;
     if out.join("report.json").exists() {
         return Err(Error::Fatal(format!(
             "{} already holds a finished run (report.json); choose another output directory",

@@ -70,6 +70,8 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
     let started = Instant::now();
     let (files, skipped) = readers::collect_inputs(&options.inputs, config.input.format)?;
     let out = &options.output;
+    // Held to the end: a second run on the same output stops here, before touching anything.
+    let _lock = crate::lock::DirLock::acquire(out, "output directory")?;
     let minhash = Pipeline::minhash(config);
     let splits = site_line_stages(config);
     let dirs = OutputDirs::create(out, minhash.is_some(), splits.len())?;
