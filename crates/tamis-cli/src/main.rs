@@ -32,7 +32,7 @@ enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
         /// Worker threads (default: all cores).
-        #[arg(long)]
+        #[arg(long, value_parser = at_least_one)]
         threads: Option<usize>,
         /// Output format: jsonl.zst (default), jsonl, parquet.
         #[arg(long)]
@@ -86,7 +86,7 @@ enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
         /// Worker threads for the signature pass (default: all cores).
-        #[arg(long)]
+        #[arg(long, value_parser = at_least_one)]
         threads: Option<usize>,
         /// Memory for the whole job (e.g. 512M, 2G; at least 48M): 24M are set aside for what it
         /// needs whatever the corpus size, the rest bounds its buffers and per-document state.
@@ -151,12 +151,37 @@ fn main() {
             if is_broken_pipe(&e) {
                 0
             } else {
-                eprintln!("error: {e:#}");
+                eprintln!("error: {}", message(&e));
                 2
             }
         }
     };
     std::process::exit(code);
+}
+
+/// `--threads`: a count of at least 1 (0 used to mean 1 without a word).
+fn at_least_one(s: &str) -> std::result::Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("must be at least 1 (leave it out to use every core)".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// The error and its causes, each said once: a cause whose text the message already holds (an OS
+/// error that tamis's own error quotes after the path) is not repeated.
+fn message(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if !out.contains(&text) {
+            if !out.is_empty() {
+                out.push_str(": ");
+            }
+            out.push_str(&text);
+        }
+    }
+    out
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

@@ -78,7 +78,18 @@ fn exit_codes_follow_the_convention() {
         .output()
         .unwrap();
     assert_eq!(missing.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&missing.stderr).contains("absent.jsonl"));
+    let message = String::from_utf8_lossy(&missing.stderr);
+    assert!(message.contains("absent.jsonl"), "{message}");
+    // The OS's reason once, not once per layer of the error chain.
+    assert_eq!(message.matches("os error 2").count(), 1, "{message}");
+    let zero = tamis()
+        .args(["run", "--threads", "0", "-o"])
+        .arg(&out)
+        .arg(examples())
+        .output()
+        .unwrap();
+    assert_eq!(zero.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&zero.stderr).contains("must be at least 1"));
 
     let input = dir.path().join("in.jsonl");
     std::fs::write(&input, "{\"text\": \"one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty\"}\n{oops\n").unwrap();
