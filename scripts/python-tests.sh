@@ -15,10 +15,13 @@ if ! "$VENV/bin/pip" download -q --no-deps -d "$(mktemp -d)" pytest >/dev/null 2
   echo "python-tests: SKIPPED — PyPI cannot be reached to install ${PY_DEPS[*]}" >&2
   exit 0
 fi
+echo "python-tests: installing ${PY_DEPS[*]} (at ${SECONDS}s)"
 "$VENV/bin/pip" install -q --upgrade "${PY_DEPS[@]}"
+echo "python-tests: building the wheel (at ${SECONDS}s)"
 rm -rf target/wheels
 "$VENV/bin/maturin" build --profile dev -m crates/tamis-py/Cargo.toml -o target/wheels
 "$VENV/bin/pip" install -q --force-reinstall --no-deps target/wheels/tamis-*.whl
+echo "python-tests: pytest (at ${SECONDS}s)"
 # Ray: no usage reports, loopback only (see crates/tamis-py/tests/conftest.py).
 export RAY_USAGE_STATS_ENABLED=0 RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0
-"$VENV/bin/python" -m pytest -q -p no:cacheprovider crates/tamis-py/tests
+"$VENV/bin/python" -m pytest -q -p no:cacheprovider --durations=15 crates/tamis-py/tests

@@ -20,17 +20,13 @@ Edges = list[tuple[int, int]]
 
 
 @pytest.fixture(scope="module")
-def cc() -> ModuleType:
-    """A local Ray with 2 CPUs, and _cc loaded from its source file.
+def cc(local_ray: None) -> ModuleType:
+    """_cc loaded from its source file, on the session's local Ray.
 
     Loading by path avoids importing tamis/__init__.py, which needs the compiled extension.
     """
-    try:
-        import ray
-        import ray.data
-        from ray import cloudpickle
-    except ImportError as exc:
-        pytest.skip(f"ray[data] is not importable ({exc}): the connected-components tests need it")
+    from ray import cloudpickle
+
     spec = importlib.util.spec_from_file_location("tamis_cc_under_test", CC_PATH)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -38,12 +34,7 @@ def cc() -> ModuleType:
     spec.loader.exec_module(module)
     # Ray workers cannot import this module by name, so its functions are shipped by value.
     cloudpickle.register_pickle_by_value(module)
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="WARNING")
-    ctx = ray.data.DataContext.get_current()
-    ctx.enable_progress_bars = False
-    ctx.print_on_execution_start = False
-    yield module
-    ray.shutdown()
+    return module
 
 
 def run(cc: ModuleType, edges: Edges, *, blocks: int | None = None, parts: int | None = None,
@@ -133,6 +124,11 @@ def random_graph(seed: int) -> Edges:
     return relabel(edges, rng, lo=lo)
 
 
+def disjoint(edges: Edges, tag: int) -> Edges:
+    """The graph's nodes renamed apart from every other tag's (relabel then mixes all ids)."""
+    return [((a, tag), (b, tag)) for a, b in edges]  # type: ignore[misc]
+
+
 # ---- tests ----
 
 def test_union_find_reference() -> None:
@@ -146,9 +142,17 @@ def test_union_find_reference() -> None:
     assert module.union_find_components([]) == {}
 
 
-@pytest.mark.parametrize("seed", range(32))
+@pytest.mark.parametrize("seed", range(8))
 def test_random_graphs(cc: ModuleType, seed: int) -> None:
     check(cc, random_graph(seed))
+
+
+def test_many_random_graphs_at_once(cc: ModuleType) -> None:
+    """64 random graphs of all four kinds side by side in one input: their components interleave in
+    every partition, and each must come out as it would alone."""
+    rng = random.Random(64)
+    edges = relabel([e for seed in range(64) for e in disjoint(random_graph(seed), seed)], rng)
+    check(cc, edges, blocks=5)
 
 
 @pytest.mark.parametrize("name,edges", [
@@ -176,7 +180,7 @@ def test_output_independent_of_partitioning(cc: ModuleType) -> None:
     edges = relabel(comb(30, 3) + chain + [(5, 5)] * 3, rng)
     edges += edges[:20]
     expected = sorted(cc.union_find_components(edges).items())
-    results = {(b, p): run(cc, edges, blocks=b, parts=p) for b in (1, 3, 7) for p in (None, 3, 7)}
+    results = {(b, p): run(cc, edges, blocks=b, parts=p) for b, p in ((1, None), (3, 3), (7, 3), (1, 7), (7, None))}
     assert {(tuple(rows), rounds) for rows, rounds in results.values()} == {
         (tuple(expected), results[(1, None)][1])}
 

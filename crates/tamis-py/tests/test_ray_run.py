@@ -13,7 +13,6 @@ import tamis
 
 ray = pytest.importorskip("ray", reason="ray is not installed: scripts/python-tests.sh installs ray[data] from PyPI")
 import tamis.ray  # noqa: E402
-from conftest import local_ray as conftest_local_ray  # noqa: E402  (pytest puts tests/ on the path)
 
 CONFIG = {
     "stages": [
@@ -24,11 +23,6 @@ CONFIG = {
         {"type": "exact_dedup"},
     ],
 }
-
-
-@pytest.fixture(scope="module")
-def local_ray():
-    yield from conftest_local_ray()
 
 
 def write_corpus(directory: Path) -> None:

@@ -15,13 +15,7 @@ moto_server = pytest.importorskip("moto.server", reason="moto[server] is not ins
 import pyarrow.fs as pafs  # noqa: E402
 
 import tamis.ray  # noqa: E402
-from conftest import local_ray as conftest_local_ray  # noqa: E402
 from test_ray_run import CONFIG, MINHASH, counts, rows, write_corpus, write_near_duplicates  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def local_ray():
-    yield from conftest_local_ray()
 
 
 @pytest.fixture(scope="module")

@@ -13,17 +13,11 @@ import tamis
 
 ray = pytest.importorskip("ray", reason="ray is not installed: scripts/python-tests.sh installs ray[data] from PyPI")
 import tamis.ray  # noqa: E402
-from conftest import local_ray as conftest_local_ray  # noqa: E402
 from test_ray_run import counts, rows  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[4] / "shared" / "data"
 HPLT = SHARED / "hplt-v2-inspection" / "hplt-v2-inspection-subset.jsonl.xz"
 WARCS = SHARED / "warc-samples"
-
-
-@pytest.fixture(scope="module")
-def local_ray():
-    yield from conftest_local_ray()
 
 
 def test_minhash_on_the_hplt_sample_equals_the_local_run(local_ray, tmp_path: Path) -> None:
