@@ -43,6 +43,10 @@ enum Command {
         /// JSONL/Parquet field holding the text.
         #[arg(long)]
         text_field: Option<String>,
+        /// Stop at the first error (a bad record, an unreadable file) instead of counting it and
+        /// going on; the same as `[input] max_errors = 0`.
+        #[arg(long)]
+        strict: bool,
         /// Output directory.
         #[arg(short, long)]
         output: PathBuf,
@@ -306,11 +310,15 @@ fn real_main() -> Result<i32> {
             format,
             input_format,
             text_field,
+            strict,
             output,
             print_config,
             inputs,
         } => {
-            let pipeline = pipeline_config(config.as_deref(), format, input_format, text_field)?;
+            let mut pipeline = pipeline_config(config.as_deref(), format, input_format, text_field)?;
+            if strict {
+                pipeline.input.max_errors = Some(0);
+            }
             if print_config {
                 print!("{}", pipeline.to_toml());
                 return Ok(0);
@@ -457,7 +465,18 @@ fn print_summary(report: &Report, output: &std::path::Path, elapsed: Duration) {
         let tokens: Vec<String> = report.output.tokens.iter().map(|(e, n)| format!("{n} {e}")).collect();
         let _ = writeln!(e, "tokens kept: {}", tokens.join(", "));
     }
-    for s in report.errors_sample.iter().take(5) {
+    let failed = &report.inputs.failed_files;
+    if !failed.is_empty() {
+        let _ = writeln!(
+            e,
+            "input files that could not be read: {} (listed in report.json)",
+            failed.len()
+        );
+        for s in failed.iter().take(5) {
+            let _ = writeln!(e, "  {}: {}: {}", s.file, s.kind, s.message);
+        }
+    }
+    for s in report.errors_sample.iter().filter(|s| !failed.contains(s)).take(5) {
         let _ = writeln!(e, "  error: {} record {}: {}: {}", s.file, s.record, s.kind, s.message);
     }
     let _ = writeln!(
@@ -494,7 +513,7 @@ fn scan(inputs: &[PathBuf], format: InputFormat) -> Result<i32> {
                 *skipped_records.entry(kind.clone()).or_default() += n;
             }
         } else {
-            for item in readers::open(file, &config, None)? {
+            for item in readers::open(file, &config, None) {
                 match item {
                     Ok(d) => {
                         docs += 1;
@@ -524,7 +543,7 @@ fn minhash_speed(inputs: &[PathBuf], repeat: usize, dump: Option<&std::path::Pat
     let config = readers::InputConfig::default();
     let mut texts = Vec::new();
     for file in &files {
-        for doc in readers::open(file, &config, None)?.flatten() {
+        for doc in readers::open(file, &config, None).flatten() {
             texts.push(doc.text_lossy().into_owned());
         }
     }

@@ -95,6 +95,34 @@ fn exit_codes_follow_the_convention() {
     std::fs::write(&input, "{\"text\": \"one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty\"}\n{oops\n").unwrap();
     let with_errors = tamis().args(["run", "-o"]).arg(&out).arg(&input).output().unwrap();
     assert_eq!(with_errors.status.code(), Some(1));
+    // --strict: the same bad line stops the run, naming it.
+    let strict = tamis()
+        .args(["run", "--strict", "-o"])
+        .arg(dir.path().join("o-strict"))
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(strict.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&strict.stderr);
+    assert!(
+        message.contains("in.jsonl record 1") && message.contains("stopped at error 1"),
+        "{message}"
+    );
+    // A file that cannot be read at all is an error of its own; the other inputs are still run.
+    let tree = dir.path().join("tree");
+    std::fs::create_dir(&tree).unwrap();
+    std::fs::copy(&input, tree.join("in.jsonl")).unwrap();
+    std::os::unix::fs::symlink("gone.jsonl", tree.join("link.jsonl")).unwrap();
+    let faulty = tamis()
+        .args(["run", "-o"])
+        .arg(dir.path().join("o-tree"))
+        .arg(&tree)
+        .output()
+        .unwrap();
+    assert_eq!(faulty.status.code(), Some(1));
+    let message = String::from_utf8_lossy(&faulty.stderr);
+    assert!(message.contains("input files that could not be read: 1"), "{message}");
+    assert!(message.contains("link.jsonl: bad_symlink"), "{message}");
 
     let bad_config = dir.path().join("p.toml");
     std::fs::write(&bad_config, "[[stages]]\ntype = \"nope\"\n").unwrap();

@@ -155,17 +155,13 @@ impl Pipeline {
                 site_lines: (k > 0).then(|| Arc::new(tamis::clean::SiteLines::from_keys(frequent))),
                 ..Default::default()
             };
-            let files;
+            let file;
             let source = if k == 0 {
-                files = readers::collect_inputs(std::slice::from_ref(&input), self.config.input.format)
-                    .map_err(py_err)?
-                    .0;
-                let file = files
-                    .first()
-                    .ok_or_else(|| PyValueError::new_err(format!("{}: not an input tamis reads", input.display())))?;
+                // A file that cannot be read is its one error record, as in `tamis run`.
+                file = readers::input_file(&input, self.config.input.format);
                 match &name {
-                    Some(name) => tamis::tasks::StepInput::Copy { file, name },
-                    None => tamis::tasks::StepInput::File(file),
+                    Some(name) => tamis::tasks::StepInput::Copy { file: &file, name },
+                    None => tamis::tasks::StepInput::File(&file),
                 }
             } else {
                 tamis::tasks::StepInput::Staged(&input)
@@ -304,6 +300,7 @@ impl Pipeline {
                 files,
                 bytes,
                 skipped_files: Vec::new(),
+                failed_files: stats.failed_files,
             },
             stages: stats.stages,
             documents: stats.totals,
@@ -535,10 +532,7 @@ impl Iterator for DocBatches {
         while docs.len() < self.batch_size {
             if self.current.is_none() {
                 let file = self.files.next()?;
-                match readers::open(&file, &self.config, None) {
-                    Ok(it) => self.current = Some(it),
-                    Err(e) => return Some(Err(ArrowError::ExternalError(Box::new(e)))),
-                }
+                self.current = Some(readers::open(&file, &self.config, None));
             }
             match self.current.as_mut().and_then(Iterator::next) {
                 Some(Ok(doc)) => docs.push(doc),

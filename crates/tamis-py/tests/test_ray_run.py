@@ -199,3 +199,21 @@ def test_a_locked_output_is_refused(local_ray, tmp_path: Path) -> None:
     del held
     report = tamis.ray.run(inputs, CONFIG, tmp_path / "out")
     assert report["documents"]["in"] == 640
+
+
+def test_files_that_cannot_be_read_are_errors_as_in_the_local_run(local_ray, tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    write_corpus(inputs)
+    (inputs / "dangling.jsonl").symlink_to("gone.jsonl")
+    (inputs / "broken.parquet").write_bytes(b"PAR1 not parquet PAR1")
+    local = tamis.Pipeline.from_dict(CONFIG).run_file(inputs, tmp_path / "local", threads=2)
+    report = tamis.ray.run(inputs, CONFIG, tmp_path / "ray", partitions=3)
+    failed = {(Path(e["file"]).name, e["kind"]) for e in local["inputs"]["failed_files"]}
+    assert failed == {("dangling.jsonl", "bad_symlink"), ("broken.parquet", "corrupt_file")}
+    assert report["inputs"]["failed_files"] == local["inputs"]["failed_files"]
+    assert report["documents"] == local["documents"]
+    assert counts(report) == counts(local)
+    assert rows(tmp_path / "ray" / "kept") == rows(tmp_path / "local" / "kept")
+    with pytest.raises(RuntimeError, match="broken.parquet record 0: corrupt_file(.|\n)*input.max_errors is 1"):
+        tamis.ray.run(inputs, {**CONFIG, "input": {"max_errors": 1}}, tmp_path / "strict", partitions=3)

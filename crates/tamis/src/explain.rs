@@ -56,7 +56,7 @@ pub fn explain(config: &PipelineConfig, inputs: &[PathBuf], id: Option<&str>) ->
     // Files are opened one at a time; one that cannot be read adds nothing to the index.
     let docs = files
         .iter()
-        .flat_map(|f| readers::open(f, &config.input, None).into_iter().flatten().flatten());
+        .flat_map(|f| readers::open(f, &config.input, None).flatten());
     let state = site_index_serial(config, docs)?;
     let stages = build_for_explain(config, &state)?;
     Ok(explain_document(&stages, doc))
@@ -64,7 +64,7 @@ pub fn explain(config: &PipelineConfig, inputs: &[PathBuf], id: Option<&str>) ->
 
 fn find_document(config: &PipelineConfig, files: &[readers::InputFile], id: Option<&str>) -> Result<Document> {
     for file in files {
-        for item in readers::open(file, &config.input, None)? {
+        for item in readers::open(file, &config.input, None) {
             match (item, id) {
                 (Ok(doc), None) => return Ok(doc),
                 (Ok(doc), Some(want)) if doc.id == want || doc.source.to_string() == want => return Ok(doc),

@@ -10,8 +10,13 @@ pub const ERROR_SAMPLE_CAP: usize = 100;
 pub struct InputSummary {
     pub files: u64,
     pub bytes: u64,
-    /// Files found while walking directories that are of no known type.
+    /// Files found while walking directories that are of no known type, or reached a second time
+    /// (through a symlink, or given twice).
     pub skipped_files: Vec<String>,
+    /// Files that could not be read at all (unreadable, a bad symlink, a corrupt or text-less
+    /// Parquet file): each counted as one `read` error, and the run went on without it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failed_files: Vec<ErrorSample>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

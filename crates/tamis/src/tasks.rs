@@ -141,7 +141,7 @@ pub fn stage_step(
                 _ => None,
             };
             let mut items = Vec::with_capacity(BATCH_DOCS);
-            for mut item in readers::open(file, &config.input, None)? {
+            for mut item in readers::open(file, &config.input, None) {
                 if let Some(name) = name {
                     match &mut item {
                         Ok(doc) => doc.source.file = name.to_string(),

@@ -131,6 +131,10 @@ def run(
     clustered documents, which a last task per file applies. Clusters, their ids and sizes are the
     local run's. Its ``jaccard_threshold`` and ``index`` are not distributed: such configs are refused.
 
+    A file that cannot be read is one error, listed in ``report["inputs"]["failed_files"]``, as
+    in ``tamis run``. ``input.max_errors`` is checked once every file's documents are settled
+    (tasks run side by side, so the run cannot stop at the first error as ``tamis run`` does).
+
     Every task writes only files named after its input file (or its content), under a temporary
     name renamed when complete, so a task Ray retries after a crash rewrites the same files.
     ``progress`` (default: when stderr is a terminal) prints each step's files and documents done.
@@ -243,6 +247,8 @@ def run(
         docs = f"{work}/minhash-{i:05}" if minhash else None
         finished.append(finish.remote(i, f"{work}/pass{passes - 1}-{i:05}.bin.zst", duplicates.get(i, []), docs))
     show.wait("writing" if not minhash else "signing", [f[0] for f in finished])
+    if spec["input"].get("max_errors") is not None:
+        _within_budget([json.loads(s) for s in ray.get([f[0] for f in finished])], spec["input"]["max_errors"])
     minhash_stats = None
     if minhash:
         kept = [json.loads(s)["totals"]["kept"] for s in ray.get([f[0] for f in finished])]
@@ -278,6 +284,19 @@ def run(
     show.done(report["documents"])
     del lock
     return report
+
+
+def _within_budget(stats: list[dict], max_errors: int) -> None:
+    """``input.max_errors`` once every document is settled (a task cannot stop its siblings as
+    ``tamis run`` stops at its first error beyond it): raises naming the first error in input order."""
+    errors = sum(s["totals"]["errors"] for s in stats)
+    if errors > max_errors:
+        first = next(e for s in stats for e in s["errors_sample"])
+        raise RuntimeError(
+            f"{first['file']} record {first['record']}: {first['kind']}: {first['message']}\n"
+            f"stopped: {errors} errors, and input.max_errors is {max_errors}; "
+            "run without it (or with a higher max_errors) to count errors and go on"
+        )
 
 
 def _inputs(locations: list, format: str, filesystem: Any) -> list[tuple[Any, str, int]]:

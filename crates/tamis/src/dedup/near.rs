@@ -366,7 +366,7 @@ pub(crate) fn decide(
 /// pass counts them).
 fn for_each_text(files: &[InputFile], input: &InputConfig, mut f: impl FnMut(String) -> Result<()>) -> Result<()> {
     for file in files {
-        for item in readers::open(file, input, None)? {
+        for item in readers::open(file, input, None) {
             match item {
                 Ok(doc) => f(doc.text_lossy().into_owned())?,
                 Err(e) if e.is_record() => {}
@@ -566,7 +566,7 @@ fn write_outputs(
     let mut sample = Vec::new();
     let mut doc_id: u32 = 0;
     for file in files {
-        for item in readers::open(file, &options.input, None)? {
+        for item in readers::open(file, &options.input, None) {
             counts.docs_in += 1;
             let mut doc = match item {
                 Ok(doc) => doc,

@@ -313,7 +313,12 @@ fn staged_files(dir: &Path) -> Result<Vec<readers::InputFile>> {
             let size = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?.len();
             let format = readers::format_from_name(&path)
                 .ok_or_else(|| Error::Fatal(format!("{}: not a shard tamis writes", path.display())))?;
-            files.push(readers::InputFile { path, size, format });
+            files.push(readers::InputFile {
+                path,
+                size,
+                format,
+                error: None,
+            });
         }
     }
     Ok(files)
@@ -327,7 +332,7 @@ pub(crate) fn for_each_staged(dir: &Path, mut f: impl FnMut(Document) -> Result<
         ..InputConfig::default()
     };
     for file in &staged_files(dir)? {
-        for item in readers::open(file, &input, None)? {
+        for item in readers::open(file, &input, None) {
             let mut doc = item?;
             // The record's origin is the input record, not the staged line.
             if let Some((file, record)) = doc.origin() {

@@ -137,10 +137,17 @@ pub struct RunStats {
     pub stages: Vec<StageStats>,
     pub totals: Totals,
     pub errors_sample: Vec<ErrorSample>,
+    /// Input files that could not be read at all (one error each), all of them up to
+    /// [`FAILED_FILES_CAP`]; their count is in the `read` stage's errors either way.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failed_files: Vec<ErrorSample>,
     pub output: OutputSummary,
     #[serde(default)]
     pub insights: Insights,
 }
+
+/// Failed input files listed in a report (enough to act on; the counts cover all of them).
+pub const FAILED_FILES_CAP: usize = 10_000;
 
 impl RunStats {
     /// Empty counts for the stages of `names` (see [`stage_names`]).
@@ -159,12 +166,18 @@ impl RunStats {
         }
         self.totals += other.totals;
         other.errors_sample.into_iter().for_each(|e| self.sample_error(e));
+        let room = FAILED_FILES_CAP.saturating_sub(self.failed_files.len());
+        self.failed_files.extend(other.failed_files.into_iter().take(room));
         self.output += other.output;
         self.insights.merge(other.insights, report);
     }
 
     pub(crate) fn record_error(&mut self, sample: ErrorSample) {
         self.totals.errors += 1;
+        let whole_file = crate::readers::FILE_ERROR_KINDS.contains(&sample.kind.as_str());
+        if whole_file && self.failed_files.len() < FAILED_FILES_CAP {
+            self.failed_files.push(sample.clone());
+        }
         self.sample_error(sample);
     }
 

@@ -8,8 +8,9 @@ pub mod text;
 pub mod warc;
 
 use crate::document::Document;
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result};
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -56,6 +57,10 @@ pub struct InputConfig {
     pub text_field: String,
     /// Records larger than this are errors (`record_too_large`) instead of filling memory.
     pub max_record_bytes: u64,
+    /// Stop the run at its first error beyond this many (a bad record, an unreadable file, a
+    /// stage that failed on a document); unset: count every error and go on. `--strict` sets 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_errors: Option<u64>,
 }
 
 impl Default for InputConfig {
@@ -64,6 +69,7 @@ impl Default for InputConfig {
             format: InputFormat::Auto,
             text_field: "text".into(),
             max_record_bytes: 64 << 20,
+            max_errors: None,
         }
     }
 }
@@ -74,6 +80,10 @@ pub struct InputFile {
     pub path: PathBuf,
     pub format: InputFormat,
     pub size: u64,
+    /// Why the file cannot be read, when listing it already showed that (a dangling symlink, an
+    /// unreadable directory): [`open`] then yields that one error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 impl InputFile {
@@ -135,28 +145,26 @@ pub fn sniff_format(path: &Path) -> Result<InputFormat> {
 
 /// Expand the command-line inputs: files as given, directories walked (sorted; hidden entries and
 /// files of no recognisable type skipped). Returns the files and the skipped paths.
+///
+/// A path that cannot be listed or read (a dangling or looping symlink, a directory without read
+/// permission) is still returned, carrying its error, so the run counts it and goes on; only when
+/// no input is readable at all is that an error here. A directory reached twice (a symlink to an
+/// ancestor) is walked once, and a file reached twice is read once (the later path is skipped).
 pub fn collect_inputs(paths: &[PathBuf], format: InputFormat) -> Result<(Vec<InputFile>, Vec<PathBuf>)> {
-    let mut files = Vec::new();
-    let mut skipped = Vec::new();
+    let mut walk = Walk {
+        format,
+        files: Vec::new(),
+        skipped: Vec::new(),
+        seen: HashSet::new(),
+    };
     for path in paths {
-        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
-        if meta.is_dir() {
-            walk(path, format, &mut files, &mut skipped)?;
-        } else {
-            let format = match format {
-                InputFormat::Auto => match format_from_name(path) {
-                    Some(f) => f,
-                    None => sniff_format(path)?,
-                },
-                f => f,
-            };
-            files.push(InputFile {
-                path: path.clone(),
-                format,
-                size: meta.len(),
-            });
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => walk.dir(path),
+            Ok(meta) => walk.file(path, meta.len(), true),
+            Err(e) => walk.unreadable(path, e),
         }
     }
+    let Walk { files, skipped, .. } = walk;
     if files.is_empty() {
         return Err(Error::Fatal(format!(
             "no input files found in {} (known types: .txt .html .jsonl[.gz|.zst] .warc[.gz] .wet[.gz] .parquet)",
@@ -167,57 +175,143 @@ pub fn collect_inputs(paths: &[PathBuf], format: InputFormat) -> Result<(Vec<Inp
                 .join(", ")
         )));
     }
+    if let Some(bad) = files
+        .iter()
+        .find(|f| f.error.is_some())
+        .filter(|_| files.iter().all(|f| f.error.is_some()))
+    {
+        // Nothing to run on: most likely a mistyped path, better said now than as a run of errors.
+        return Err(Error::Fatal(format!(
+            "{}: {}",
+            bad.display(),
+            bad.error.as_deref().unwrap_or_default()
+        )));
+    }
     Ok((files, skipped))
 }
 
-fn walk(dir: &Path, format: InputFormat, files: &mut Vec<InputFile>, skipped: &mut Vec<PathBuf>) -> Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| Error::io(dir, e))?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<std::io::Result<_>>()
-        .map_err(|e| Error::io(dir, e))?;
-    entries.sort();
-    for path in entries {
-        if path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
-            continue;
+/// One file as [`collect_inputs`] takes a file named on the command line: its format from
+/// `format`, else its name, else its bytes; a file that cannot be read carries its error.
+pub fn input_file(path: &Path, format: InputFormat) -> InputFile {
+    let mut walk = Walk {
+        format,
+        files: Vec::new(),
+        skipped: Vec::new(),
+        seen: HashSet::new(),
+    };
+    match std::fs::metadata(path) {
+        Ok(meta) => walk.file(path, meta.len(), true),
+        Err(e) => walk.unreadable(path, e),
+    }
+    // `file` takes any file given by name (`explicit`), so this is the only way out of it.
+    walk.files.pop().unwrap_or_else(|| InputFile {
+        path: path.to_path_buf(),
+        format: InputFormat::Txt,
+        size: 0,
+        error: Some("not an input tamis reads".into()),
+    })
+}
+
+/// The state of [`collect_inputs`]'s walk.
+struct Walk {
+    format: InputFormat,
+    files: Vec<InputFile>,
+    skipped: Vec<PathBuf>,
+    /// Canonical paths of the directories and files taken so far.
+    seen: HashSet<PathBuf>,
+}
+
+impl Walk {
+    fn dir(&mut self, dir: &Path) {
+        if let Ok(canonical) = std::fs::canonicalize(dir) {
+            if !self.seen.insert(canonical) {
+                return; // a loop (`self -> .`) or a second way to a directory already walked
+            }
         }
-        let meta = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?;
-        if meta.is_dir() {
-            walk(&path, format, files, skipped)?;
-            continue;
-        }
-        // Unknown extensions in a walked directory: take them only if their bytes say WARC, JSONL
-        // or Parquet (`x.warc.gz.bad`), never as text (LICENSE, README, scripts).
-        let found = format_from_name(&path).or_else(|| match sniff_format(&path) {
-            Ok(f @ (InputFormat::Warc | InputFormat::Jsonl | InputFormat::Parquet)) => Some(f),
-            _ => None,
-        });
-        match (format, found) {
-            (InputFormat::Auto, Some(f)) => files.push(InputFile {
-                path,
-                format: f,
-                size: meta.len(),
-            }),
-            (InputFormat::Auto, None) => skipped.push(path),
-            (f, Some(g)) if f == g => files.push(InputFile {
-                path,
-                format: f,
-                size: meta.len(),
-            }),
-            _ => skipped.push(path),
+        let listing =
+            std::fs::read_dir(dir).and_then(|d| d.map(|e| e.map(|e| e.path())).collect::<std::io::Result<Vec<_>>>());
+        let mut entries = match listing {
+            Ok(entries) => entries,
+            Err(e) => return self.unreadable(dir, e),
+        };
+        entries.sort();
+        for path in entries {
+            if path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
+                continue;
+            }
+            match std::fs::metadata(&path) {
+                Ok(meta) if meta.is_dir() => self.dir(&path),
+                Ok(meta) => self.file(&path, meta.len(), false),
+                Err(e) => self.unreadable(&path, e),
+            }
         }
     }
-    Ok(())
+
+    /// A file given on the command line (`explicit`: taken whatever its type) or found in a walk.
+    fn file(&mut self, path: &Path, size: u64, explicit: bool) {
+        if let Ok(canonical) = std::fs::canonicalize(path) {
+            if !self.seen.insert(canonical) {
+                self.skipped.push(path.to_path_buf());
+                return;
+            }
+        }
+        let found = match format_from_name(path) {
+            _ if explicit && self.format != InputFormat::Auto => Some(self.format),
+            Some(f) => Some(f),
+            None => match sniff_format(path) {
+                Ok(f) if explicit => Some(f),
+                // Unknown extensions in a walked directory: take them only if their bytes say WARC,
+                // JSONL or Parquet (`x.warc.gz.bad`), never as text (LICENSE, README, scripts).
+                Ok(f @ (InputFormat::Warc | InputFormat::Jsonl | InputFormat::Parquet)) => Some(f),
+                Ok(_) => None,
+                Err(Error::Io { source, .. }) => return self.unreadable(path, source),
+                Err(e) => return self.unreadable(path, std::io::Error::other(e.to_string())),
+            },
+        };
+        let format = match (self.format, found) {
+            (InputFormat::Auto, Some(f)) => f,
+            (f, _) if explicit => f,
+            (f, Some(g)) if f == g => f,
+            _ => return self.skipped.push(path.to_path_buf()),
+        };
+        self.files.push(InputFile {
+            path: path.to_path_buf(),
+            format,
+            size,
+            error: None,
+        });
+    }
+
+    /// A path that cannot be listed or read: kept, with its error, for the run to count.
+    fn unreadable(&mut self, path: &Path, e: std::io::Error) {
+        let format = match self.format {
+            InputFormat::Auto => format_from_name(path).unwrap_or(InputFormat::Txt),
+            f => f,
+        };
+        self.files.push(InputFile {
+            path: path.to_path_buf(),
+            format,
+            size: 0,
+            error: Some(e.to_string()),
+        });
+    }
 }
+
+/// Error kinds of a whole input file that cannot be read (one error at record 0; the run goes on).
+pub const FILE_ERROR_KINDS: &[&str] = &["bad_symlink", "corrupt_file", "no_text_column", "unreadable_file"];
 
 /// Every error kind a reader gives a record (the report counts errors by these names).
 pub const ERROR_KINDS: &[&str] = &[
     "bad_json",
+    "bad_symlink",
     "bad_warc_header",
+    "corrupt_file",
     "corrupt_input",
     "missing_text",
+    "no_text_column",
     "record_too_large",
     "truncated_record",
+    "unreadable_file",
     "unsupported_column",
 ];
 
@@ -273,8 +367,48 @@ pub fn open_decompressed(path: &Path, counter: Option<Arc<AtomicU64>>) -> Result
 /// A document stream over one input file.
 pub type DocIter = Box<dyn Iterator<Item = Result<Document>> + Send>;
 
-/// Open one input as a stream of documents (or per-record errors). `counter` receives compressed bytes read.
-pub fn open(input: &InputFile, config: &InputConfig, counter: Option<Arc<AtomicU64>>) -> Result<DocIter> {
+/// Open one input as a stream of documents (or per-record errors). `counter` receives compressed
+/// bytes read. A file that cannot be read at all (unreadable, a dangling or looping symlink, a
+/// corrupt Parquet footer, no text column) yields one error of a [`FILE_ERROR_KINDS`] kind, so
+/// that every caller counts it and goes on to the next file.
+pub fn open(input: &InputFile, config: &InputConfig, counter: Option<Arc<AtomicU64>>) -> DocIter {
+    let opened = match &input.error {
+        Some(message) => Err(Error::io(&input.path, std::io::Error::other(message.clone()))),
+        None => open_file(input, config, counter),
+    };
+    opened.unwrap_or_else(|e| Box::new(std::iter::once(Err(file_error(input, e)))))
+}
+
+/// A file-level failure as the one error record of its file.
+fn file_error(input: &InputFile, e: Error) -> Error {
+    let location = Location {
+        file: input.display(),
+        record: 0,
+        offset: None,
+    };
+    match e {
+        e @ Error::Record { .. } => e,
+        Error::Io { path, source } => {
+            // A symlink whose target is missing or loops: said as such, the OS text alone misleads.
+            let symlink = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+            if symlink && std::fs::metadata(&path).is_err() {
+                let target = std::fs::read_link(&path)
+                    .map(|t| t.display().to_string())
+                    .unwrap_or_default();
+                Error::record(
+                    location,
+                    "bad_symlink",
+                    format!("symlink to {target:?} cannot be followed: {source}"),
+                )
+            } else {
+                Error::record(location, "unreadable_file", source.to_string())
+            }
+        }
+        other => Error::record(location, "unreadable_file", other.to_string()),
+    }
+}
+
+fn open_file(input: &InputFile, config: &InputConfig, counter: Option<Arc<AtomicU64>>) -> Result<DocIter> {
     let path = &input.path;
     let name = input.display();
     match input.format {

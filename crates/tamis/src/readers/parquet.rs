@@ -26,13 +26,26 @@ pub struct ParquetReader {
 impl ParquetReader {
     pub fn open(path: &Path, file: String, text_field: String) -> Result<Self> {
         let f = File::open(path).map_err(|e| Error::io(path, e))?;
-        let builder = ParquetRecordBatchReaderBuilder::try_new(f)
-            .map_err(|e| Error::Fatal(format!("{}: not a readable Parquet file: {e}", path.display())))?;
+        // Whole-file faults are the file's one error record (see `readers::open`).
+        let at_start = || Location {
+            file: file.clone(),
+            record: 0,
+            offset: None,
+        };
+        let corrupt = |e: parquet::errors::ParquetError| {
+            Error::record(at_start(), "corrupt_file", format!("not a readable Parquet file: {e}"))
+        };
+        let builder = ParquetRecordBatchReaderBuilder::try_new(f).map_err(corrupt)?;
         if builder.schema().column_with_name(&text_field).is_none() {
-            return Err(Error::Fatal(format!(
-                "{}: Parquet file has no column {text_field:?} (set --text-field)",
-                path.display()
-            )));
+            let columns: Vec<_> = builder.schema().fields().iter().map(|f| f.name().as_str()).collect();
+            return Err(Error::record(
+                at_start(),
+                "no_text_column",
+                format!(
+                    "no column {text_field:?} (its columns: {}); set --text-field",
+                    columns.join(", ")
+                ),
+            ));
         }
         let (rows, bytes) = builder
             .metadata()
@@ -41,10 +54,7 @@ impl ParquetReader {
             .fold((0, 0), |(r, b), g| (r + g.num_rows(), b + g.total_byte_size()));
         let row_bytes = (bytes / rows.max(1)).max(1);
         let batch_rows = (BATCH_BYTES / row_bytes).clamp(1, MAX_BATCH_ROWS);
-        let batches = builder
-            .with_batch_size(batch_rows as usize)
-            .build()
-            .map_err(|e| Error::Fatal(format!("{}: not a readable Parquet file: {e}", path.display())))?;
+        let batches = builder.with_batch_size(batch_rows as usize).build().map_err(corrupt)?;
         Ok(ParquetReader {
             batches,
             docs: Vec::new().into_iter(),

@@ -124,7 +124,9 @@ pub(crate) fn state_path(dir: &Path, shard: u64, slot: usize) -> std::path::Path
 pub(crate) fn fingerprint(config: &PipelineConfig, files: &[InputFile]) -> String {
     // minhash_dedup's memory limit and index only matter to the final pass: a run stopped there
     // (too little memory, say) can be resumed with other values without redoing the main pass.
+    // The error budget changes no output: a `--strict` run that stopped can go on without it.
     let mut config = config.clone();
+    config.input.max_errors = None;
     for entry in &mut config.stages {
         if let StageConfig::MinhashDedup(m) = &mut entry.config {
             m.memory_limit = None;

@@ -97,10 +97,11 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
         Some(c) => c,
         None => Checkpoint::new(fingerprint, &names, splits.len()),
     };
-    let inputs = InputSummary {
+    let mut inputs = InputSummary {
         files: files.len() as u64,
         bytes: files.iter().map(|f| f.size).sum(),
         skipped_files: skipped.iter().map(|p| p.to_string_lossy().into_owned()).collect(),
+        failed_files: Vec::new(),
     };
     let progress = options.progress.clone().unwrap_or_default();
     progress.passes.store(splits.len() as u64 + 1, Ordering::Relaxed);
@@ -123,6 +124,7 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
     if let Some((m, annotate)) = minhash {
         minhash_pass(config, m, annotate, &dirs, &mut ckpt, &progress)?;
     }
+    inputs.failed_files = ckpt.stats.failed_files.clone();
     let report = Report {
         tamis_version: env!("CARGO_PKG_VERSION").to_string(),
         complete: true,
@@ -267,6 +269,7 @@ impl Passes<'_> {
         progress.total_bytes.store(total, Ordering::Relaxed);
         progress.input_bytes.store(done, Ordering::Relaxed);
         let resumed = if last { ckpt.stats.totals.docs_in } else { 0 };
+        let resumed_errors = ckpt.stats.totals.errors;
         progress.documents.store(resumed, Ordering::Relaxed);
         // Last: a display that sees the new pass number sees its totals too.
         progress.pass.store(k as u64 + 1, Ordering::Release);
@@ -295,6 +298,8 @@ impl Passes<'_> {
             docs_in_shard: 0,
             bytes_in_shard: 0,
             minhash_bands: Vec::new(),
+            max_errors: config.input.max_errors,
+            errors: if last { resumed_errors } else { 0 },
         };
         let threads = self.options.threads.max(1);
         let mut result = workers::drive(source, start, front, threads, progress.input_bytes.clone(), &mut seq);

@@ -9,7 +9,7 @@ use super::workers::{Done, Msg};
 use super::Progress;
 use crate::error::{Error, Result};
 use crate::insights::BatchInsights;
-use crate::pipeline::{KeptKeys, Pipeline, Settled};
+use crate::pipeline::{KeptKeys, Outcome, Pipeline, Settled};
 use crate::writers::sink::SinkMsg;
 use crate::writers::OutputConfig;
 use crossbeam_channel::{Receiver, Sender};
@@ -48,6 +48,10 @@ pub(crate) struct Sequencer<'a> {
     pub bytes_in_shard: u64,
     /// Band keys of the documents kept since the last checkpoint (`Mode::Last` with MinHash).
     pub minhash_bands: Vec<u8>,
+    /// `input.max_errors`, and the errors this run has met so far (the last pass starts from the
+    /// checkpoint's count).
+    pub max_errors: Option<u64>,
+    pub errors: u64,
 }
 
 impl Sequencer<'_> {
@@ -90,6 +94,16 @@ impl Sequencer<'_> {
         for outcome in done.outcomes {
             let outcome = self.pipeline.back(outcome, acc, &mut scratch);
             let Mode::Last { kept_keys, minhash, .. } = &self.mode else {
+                if let Outcome::Failed(f) = &outcome {
+                    self.errors += 1;
+                    within_budget(
+                        self.max_errors,
+                        self.errors,
+                        &f.location.to_string(),
+                        &f.kind,
+                        &f.message,
+                    )?;
+                }
                 staged.push(outcome);
                 continue;
             };
@@ -119,6 +133,9 @@ impl Sequencer<'_> {
                 }
                 Settled::Failed(e) => {
                     self.progress.errors.fetch_add(1, Ordering::Relaxed);
+                    self.errors += 1;
+                    let at = format!("{} record {}", e.file, e.record);
+                    within_budget(self.max_errors, self.errors, &at, &e.kind, &e.message)?;
                     acc.record_error(e);
                 }
             }
@@ -194,5 +211,17 @@ impl Sequencer<'_> {
             next_shard: next,
             files,
         })
+    }
+}
+
+/// `input.max_errors` (`--strict`: 0): the `errors`-th error of the run stops it when that is more
+/// than allowed, naming the error.
+fn within_budget(max_errors: Option<u64>, errors: u64, at: &str, kind: &str, message: &str) -> Result<()> {
+    match max_errors {
+        Some(max) if errors > max => Err(Error::Fatal(format!(
+            "{at}: {kind}: {message}\nstopped at error {errors} of the run: input.max_errors is {max} (--strict sets 0); \
+             rerun without --strict or with a higher max_errors to count errors and go on (it resumes from the last checkpoint)"
+        ))),
+        _ => Ok(()),
     }
 }

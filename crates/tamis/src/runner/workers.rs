@@ -141,7 +141,7 @@ fn read_inputs(
     let mut bytes = 0usize;
     let mut end = start;
     for (index, file) in files.iter().enumerate().skip(start.file) {
-        let iter = readers::open(file, config, Some(counter.clone()))?;
+        let iter = readers::open(file, config, Some(counter.clone()));
         let skip = if index == start.file { start.record } else { 0 };
         let mut record = 0u64;
         for item in iter {

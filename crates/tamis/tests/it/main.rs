@@ -10,6 +10,7 @@
 mod batch;
 mod common;
 mod compliance;
+mod file_faults;
 mod furniture;
 mod html;
 mod minhash;
