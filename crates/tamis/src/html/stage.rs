@@ -13,8 +13,8 @@ use crate::stage::{Stage, StageError, Verdict};
 pub const NOT_HTML: &str = "not_html";
 /// Over `max_bytes`.
 pub const TOO_LARGE: &str = "too_large";
-/// Over the per-page time budget.
-pub const TIMEOUT: &str = "timeout";
+/// Over the per-page work budget (`max_work`).
+pub const OVER_BUDGET: &str = "over_budget";
 /// No main-content text.
 pub const EMPTY: &str = "empty";
 
@@ -117,7 +117,7 @@ impl Stage for Extract {
             Err(e) => {
                 return Ok(Verdict::Drop(match e.reason() {
                     "too_large" => TOO_LARGE,
-                    _ => TIMEOUT,
+                    _ => OVER_BUDGET,
                 }))
             }
         };
@@ -210,15 +210,15 @@ mod tests {
     }
 
     #[test]
-    fn drops_pages_over_the_time_budget() {
+    fn drops_pages_over_the_work_budget() {
         let config = ExtractConfig {
-            max_millis: 0,
+            max_work: 100_000,
             ..ExtractConfig::default()
         };
         let page = "<p>word </p>".repeat(50_000);
         assert_eq!(
             run(&mut raw("text/html", page.as_bytes()), config),
-            Verdict::Drop(TIMEOUT)
+            Verdict::Drop(OVER_BUDGET)
         );
     }
 

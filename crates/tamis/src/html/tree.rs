@@ -132,12 +132,21 @@ pub struct Dom {
     pub unknown_names: Vec<String>,
     /// Whether the node budget stopped the parse.
     pub truncated: bool,
+    /// Node visits so far ([`Dom::node`] calls): the deterministic measure of the work done on
+    /// this page that `extract`'s budget counts (a clock would make the verdict depend on load).
+    visits: std::cell::Cell<u64>,
 }
 
 impl Dom {
     pub fn node(&self, id: u32) -> &Node {
+        self.visits.set(self.visits.get() + 1);
         // Ids come from this arena; index 0 exists in every parsed Dom.
         &self.nodes[id as usize]
+    }
+
+    /// Node visits so far by every pass over this tree (see `extract`'s work budget).
+    pub fn visits(&self) -> u64 {
+        self.visits.get()
     }
 
     pub fn tag(&self, id: u32) -> Tag {

@@ -5,20 +5,14 @@ use std::time::{Duration, Instant};
 use tamis::html::tree::{parse, ParseLimits, MAX_DEPTH};
 use tamis::html::{extract, ExtractConfig};
 
-/// The default config with a time budget that unoptimised test builds can meet.
-fn slow_ok() -> ExtractConfig {
-    ExtractConfig {
-        max_millis: 60_000,
-        ..ExtractConfig::default()
-    }
-}
-
 /// Parse and extract `html`; both must finish well inside `limit`.
 fn timed(html: &str, limit: Duration) -> String {
     let t = Instant::now();
     let dom = parse(html, ParseLimits::default());
     assert!(dom.nodes.len() > 1);
-    let text = extract(html.as_bytes(), None, None, &slow_ok()).unwrap().text;
+    let text = extract(html.as_bytes(), None, None, &ExtractConfig::default())
+        .unwrap()
+        .text;
     let took = t.elapsed();
     assert!(took < limit, "took {took:?}");
     text
@@ -79,7 +73,7 @@ fn multi_megabyte_pages_and_the_size_cap() {
     let html = format!("<html><body>{para}</body></html>");
     assert!(html.len() > 4_000_000);
     let t = Instant::now();
-    let e = extract(html.as_bytes(), None, None, &slow_ok()).unwrap();
+    let e = extract(html.as_bytes(), None, None, &ExtractConfig::default()).unwrap();
     assert!(t.elapsed() < Duration::from_secs(if cfg!(debug_assertions) { 30 } else { 2 }));
     assert_eq!(e.text.matches("Some words").count(), 100_000);
     let small = ExtractConfig {
@@ -90,6 +84,55 @@ fn multi_megabyte_pages_and_the_size_cap() {
         extract(html.as_bytes(), None, None, &small).unwrap_err().reason(),
         "too_large"
     );
+}
+
+/// The work budget is counted, not timed: a page right at it is kept and one unit less removes it,
+/// every time, while other threads load every core (a wall-clock budget flipped on such a page).
+#[test]
+fn the_work_budget_gives_the_same_verdict_under_load() {
+    let html = format!(
+        "<html><body><nav>{}</nav><article>{}</article></body></html>",
+        "<a href=\"/x\">menu</a> ".repeat(2_000),
+        "<p>Some words in a paragraph of a long page.</p>\n".repeat(20_000)
+    );
+    let work = extract(html.as_bytes(), None, None, &ExtractConfig::default())
+        .unwrap()
+        .work;
+    assert!(work > html.len() as u64, "{work}");
+    let at = |max_work| ExtractConfig {
+        max_work,
+        ..ExtractConfig::default()
+    };
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let verdicts: Vec<(bool, bool)> = std::thread::scope(|scope| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        for _ in 0..2 * cores {
+            scope.spawn(|| {
+                let mut x = 0u64;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    x = std::hint::black_box(x.wrapping_mul(6364136223846793005).wrapping_add(1));
+                }
+            });
+        }
+        let runs: Vec<_> = (0..4)
+            .map(|_| {
+                scope.spawn(|| {
+                    (0..3)
+                        .map(|_| {
+                            let kept = extract(html.as_bytes(), None, None, &at(work)).map(|e| e.work);
+                            let cut = extract(html.as_bytes(), None, None, &at(work - 1));
+                            (kept == Ok(work), cut.is_err_and(|e| e.reason() == "over_budget"))
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        // Stop the load before a failed run's panic is passed on, or the scope would wait forever.
+        let out: Vec<_> = runs.into_iter().map(|r| r.join()).collect();
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        out.into_iter().flat_map(|r| r.unwrap()).collect()
+    });
+    assert_eq!(verdicts, vec![(true, true); 12]);
 }
 
 #[test]
