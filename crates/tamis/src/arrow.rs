@@ -759,7 +759,7 @@ mod tests {
         let column = |name: &str| batch.column_by_name(name).unwrap().clone();
         assert_eq!(column("language").as_string::<i32>().value(0), "fr");
         assert_eq!(column("language_score").as_primitive::<Float64Type>().value(0), 0.93);
-        assert_eq!(column("origin").as_string::<i32>().value(0), "in.jsonl:7");
+        assert_eq!(column("origin").as_string::<i32>().value(0), "in.jsonl#7");
         assert_eq!(
             column("removed_by").as_string::<i32>().value(0),
             "minhash_dedup.duplicate"

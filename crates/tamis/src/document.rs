@@ -35,7 +35,8 @@ impl Source {
 
 impl std::fmt::Display for Source {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}", self.file, self.record)
+        // The form of derived ids (`derived_id`), so one `FILE#RECORD` names a document everywhere.
+        write!(f, "{}#{}", self.file, self.record)
     }
 }
 

@@ -67,7 +67,14 @@ fn find_document(config: &PipelineConfig, files: &[readers::InputFile], id: Opti
         for item in readers::open(file, &config.input, None) {
             match (item, id) {
                 (Ok(doc), None) => return Ok(doc),
-                (Ok(doc), Some(want)) if doc.id == want || doc.source.to_string() == want => return Ok(doc),
+                // FILE#RECORD, or FILE:RECORD as older outputs' `origin` wrote it.
+                (Ok(doc), Some(want))
+                    if doc.id == want
+                        || doc.source.to_string() == want
+                        || format!("{}:{}", doc.source.file, doc.source.record) == want =>
+                {
+                    return Ok(doc)
+                }
                 // A broken record cannot be the one asked for unless nothing else is: keep looking.
                 _ => {}
             }

@@ -161,9 +161,10 @@ impl Document {
         self.metadata.insert(keys::MINHASH_CLUSTER_SIZE.into(), size.into());
     }
 
-    /// `metadata.origin` as (file, record), for a document read back from tamis output.
+    /// `metadata.origin` as (file, record), for a document read back from tamis output
+    /// (`file#record`; `file:record` as tamis wrote it before 2026-12).
     pub fn origin(&self) -> Option<(&str, u64)> {
-        let (file, record) = self.metadata.get(keys::ORIGIN)?.as_str()?.rsplit_once(':')?;
+        let (file, record) = self.metadata.get(keys::ORIGIN)?.as_str()?.rsplit_once(['#', ':'])?;
         Some((file, record.parse().ok()?))
     }
 

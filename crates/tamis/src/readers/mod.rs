@@ -435,9 +435,11 @@ fn open_file(input: &InputFile, config: &InputConfig, counter: Option<Arc<Atomic
                 .read_to_end(&mut bytes)
                 .map_err(|e| Error::io(path, e))?;
             let html = input.format == InputFormat::Html;
+            let size = input.size.max(bytes.len() as u64); // the file may have grown since listed
             Ok(Box::new(std::iter::once(text::whole_file_document(
                 &name,
                 bytes,
+                size,
                 html,
                 config.max_record_bytes,
             ))))
