@@ -66,14 +66,12 @@ fn harvest_signals(stage: &StageInfo, stats: &mut StageStats, doc: &mut Document
 /// met by one record must not take the worker, and with it the run, down.
 pub(crate) fn process_guarded(stage: &dyn Stage, doc: &mut Document) -> Result<Verdict, StageError> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| stage.process(doc))).unwrap_or_else(|payload| {
-        let what = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".to_string());
         Err(StageError {
             kind: "panic",
-            message: format!("internal error (please report it with this record): {what}"),
+            message: format!(
+                "internal error (please report it with this record): {}",
+                crate::error::panic_message(payload.as_ref())
+            ),
         })
     })
 }

@@ -6,9 +6,20 @@
 use crate::arrow::from_record_batch;
 use crate::document::Document;
 use crate::error::{Error, Location, Result};
+use arrow_schema::ArrowError;
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use std::fs::File;
 use std::path::Path;
+
+/// `f()`, with a panic of the Parquet/Arrow libraries on a corrupt file turned into its message
+/// (arrow-ipc 59.3 panics on some corrupt embedded Arrow schemas instead of failing, as fuzzing
+/// found): one bad file must not take the reader thread, and with it the run, down.
+fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
+        let what = crate::error::panic_message(payload.as_ref());
+        format!("not a readable Parquet file (the Parquet library failed on it: {what})")
+    })
+}
 
 /// Rows per batch aim at this many uncompressed bytes (from the file's own row-group sizes).
 const BATCH_BYTES: i64 = 16 << 20;
@@ -35,7 +46,9 @@ impl ParquetReader {
         let corrupt = |e: parquet::errors::ParquetError| {
             Error::record(at_start(), "corrupt_file", format!("not a readable Parquet file: {e}"))
         };
-        let builder = ParquetRecordBatchReaderBuilder::try_new(f).map_err(corrupt)?;
+        let builder = guarded(|| ParquetRecordBatchReaderBuilder::try_new(f))
+            .map_err(|what| Error::record(at_start(), "corrupt_file", what))?
+            .map_err(corrupt)?;
         if builder.schema().column_with_name(&text_field).is_none() {
             let columns: Vec<_> = builder.schema().fields().iter().map(|f| f.name().as_str()).collect();
             return Err(Error::record(
@@ -77,7 +90,9 @@ impl Iterator for ParquetReader {
             if self.done {
                 return None;
             }
-            let converted = match self.batches.next()? {
+            let next = guarded(|| self.batches.next())
+                .unwrap_or_else(|what| Some(Err(ArrowError::ExternalError(what.into()))));
+            let converted = match next? {
                 Ok(batch) => from_record_batch(&batch, &self.file, self.record, &self.text_field)
                     .map(|docs| (batch.num_rows(), docs)),
                 Err(e) => {

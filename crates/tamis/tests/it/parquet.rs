@@ -218,3 +218,23 @@ fn a_corrupt_shard_ends_in_one_corrupt_input_error() {
     );
     assert!(read.last().unwrap().is_err());
 }
+
+/// Found by `scripts/fuzz.sh parquet`: a file whose embedded Arrow schema makes arrow-ipc panic.
+/// It is that file's one `corrupt_file` error; the reader (and the run) go on.
+#[test]
+fn a_file_the_parquet_library_panics_on_is_one_corrupt_file_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crash.parquet");
+    std::fs::write(
+        &path,
+        include_bytes!("../fixtures/fuzz/parquet-corrupt-arrow-schema.parquet"),
+    )
+    .unwrap();
+    let read: Vec<_> = read_shard(&path, "text").collect();
+    assert_eq!(read.len(), 1, "{read:?}");
+    let Err(Error::Record { kind, message, .. }) = &read[0] else {
+        panic!("{:?}", read[0])
+    };
+    assert_eq!(*kind, "corrupt_file");
+    assert!(message.contains("the Parquet library failed on it"), "{message}");
+}
