@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Fuzz one target for SECONDS (default 1800) and record the outcome in bench/results/fuzz.md:
 #   bash scripts/fuzz.sh TARGET [SECONDS]      targets: fuzz/Cargo.toml ([[bin]] names)
-# Installs cargo-fuzz from crates.io if missing; needs a nightly toolchain (rustup toolchain install
-# nightly). Seeds come from fuzz/seeds.py; the corpus grows in fuzz/corpus/TARGET and crashes land
+# Installs cargo-fuzz from crates.io if missing; uses a nightly toolchain when there is one, else
+# stable with RUSTC_BOOTSTRAP=1. Seeds come from fuzz/seeds.py; the corpus grows in fuzz/corpus/TARGET and crashes land
 # in fuzz/artifacts/TARGET (both git-ignored): turn each crash into a regression test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,13 +10,14 @@ target=${1:?usage: scripts/fuzz.sh TARGET [SECONDS]}
 seconds=${2:-1800}
 grep -q "name = \"$target\"" fuzz/Cargo.toml || { echo "fuzz.sh: no target $target in fuzz/Cargo.toml" >&2; exit 2; }
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
-rustup toolchain list | grep -q nightly || { echo "fuzz.sh: needs a nightly toolchain: rustup toolchain install nightly" >&2; exit 2; }
+# cargo-fuzz needs nightly flags: a nightly toolchain if there is one, else stable told to allow them.
+if rustup toolchain list | grep -q nightly; then toolchain=+nightly; else toolchain=+stable; export RUSTC_BOOTSTRAP=1; fi
 [ -x target/debug/tamis ] || cargo build -q -p tamis-cli   # fuzz/seeds.py writes Parquet seeds with it
 [ -d "fuzz/corpus/$target" ] || python3 fuzz/seeds.py
 mkdir -p "fuzz/artifacts/$target" bench/results
 log=$(mktemp)
 status=0
-(cd fuzz && cargo +nightly fuzz run "$target" "corpus/$target" -- \
+(cd fuzz && cargo "$toolchain" fuzz run "$target" "corpus/$target" -- \
   -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
   -artifact_prefix="artifacts/$target/") >"$log" 2>&1 || status=$?
 tail -5 "$log"

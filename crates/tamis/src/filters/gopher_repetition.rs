@@ -189,7 +189,8 @@ fn split_newline_runs(s: &str, min_run: usize) -> Vec<&str> {
 
 /// Each distinct word as a small integer (equal words, equal ids).
 fn word_ids(words: &[&str]) -> Vec<u32> {
-    let mut ids: HashMap<&str, u32, Mix> = HashMap::with_capacity_and_hasher(words.len() / 2 + 1, Mix::default());
+    let mut ids: HashMap<&str, u32, Mix> =
+        HashMap::with_capacity_and_hasher(start_capacity(words.len() / 2), Mix::default());
     words
         .iter()
         .map(|w| {
@@ -202,13 +203,14 @@ fn word_ids(words: &[&str]) -> Vec<u32> {
 /// `len(" ".join(ngram)) * count` of the most common n-gram (first seen wins ties); 0 if none.
 /// Up to 4 word ids pack into a u128 key; longer n-grams (not in datatrove's defaults) are keyed by
 /// a 128-bit hash of their ids.
-fn top_ngram_chars(ids: &[u32], word_chars: &[usize], n: usize) -> usize {
+fn top_ngram_chars(ids: &[u32], word_chars: &[u32], n: usize) -> usize {
     if n == 0 || ids.len() < n {
         return 0;
     }
     // Tokens contain no whitespace, so " ".join equality is word-tuple equality.
-    let mut counts: HashMap<u128, (usize, usize), Mix> = HashMap::with_capacity_and_hasher(ids.len(), Mix::default());
-    for (i, gram) in ids.windows(n).enumerate() {
+    let mut counts: HashMap<u128, (u32, u32), Mix> =
+        HashMap::with_capacity_and_hasher(start_capacity(ids.len()), Mix::default());
+    for (i, gram) in (0u32..).zip(ids.windows(n)) {
         let key = if n <= 4 {
             gram.iter().fold(0u128, |k, &id| (k << 32) | u128::from(id))
         } else {
@@ -220,17 +222,22 @@ fn top_ngram_chars(ids: &[u32], word_chars: &[usize], n: usize) -> usize {
     let Some(&(count, first)) = counts.values().max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1))) else {
         return 0;
     };
-    let len: usize = word_chars[first..first + n].iter().sum::<usize>() + (n - 1);
-    len * count
+    let first = first as usize;
+    let len: usize = word_chars[first..first + n].iter().map(|&c| c as usize).sum::<usize>() + (n - 1);
+    len * count as usize
 }
 
 /// Polynomial prefix hashes (mod 2^61 − 1) over the words' bytes written one after another, so
 /// that the key of words[i..j] is the key of their `"".join`: datatrove compares n-grams by that
-/// string, and different word tuples can join to the same one.
+/// string, and different word tuples can join to the same one. Hashes are kept at word boundaries
+/// only and powers only up to the longest n-gram asked for: memory grows with the word count, not
+/// eight bytes twice per byte of text (a 20 MB document took 320 MB here before).
 struct Concat {
     /// Byte offset of each word in the concatenation (len = words + 1).
     offsets: Vec<usize>,
+    /// Hash of the concatenation of `words[..i]` (len = words + 1).
     prefix: Vec<u64>,
+    /// `BASE^k` for k up to the byte length of the longest n-gram `key` may be asked for.
     powers: Vec<u64>,
 }
 
@@ -247,22 +254,32 @@ fn mul_mod(a: u64, b: u64) -> u64 {
 }
 
 impl Concat {
-    fn new(words: &[&str]) -> Concat {
+    /// `max_n`: the most words an n-gram given to `key` will have.
+    fn new(words: &[&str], max_n: usize) -> Concat {
         const BASE: u64 = 1_000_003;
-        let total: usize = words.iter().map(|w| w.len()).sum();
         let mut offsets = Vec::with_capacity(words.len() + 1);
-        let mut prefix = Vec::with_capacity(total + 1);
-        let mut powers = Vec::with_capacity(total + 1);
-        prefix.push(0);
-        powers.push(1);
+        let mut prefix = Vec::with_capacity(words.len() + 1);
+        let (mut hash, mut at) = (0u64, 0usize);
         offsets.push(0);
+        prefix.push(0);
         for w in words {
             for &b in w.as_bytes() {
-                let h = *prefix.last().unwrap_or(&0);
-                prefix.push((mul_mod(h, BASE) + u64::from(b) + 1) % MERSENNE61);
-                powers.push(mul_mod(*powers.last().unwrap_or(&1), BASE));
+                hash = (mul_mod(hash, BASE) + u64::from(b) + 1) % MERSENNE61;
             }
-            offsets.push(prefix.len() - 1);
+            at += w.len();
+            offsets.push(at);
+            prefix.push(hash);
+        }
+        // Any n-gram of up to `max_n` words lies within some window of min(max_n, words) words.
+        let m = max_n.min(words.len());
+        let longest = (0..=words.len() - m)
+            .map(|i| offsets[i + m] - offsets[i])
+            .max()
+            .unwrap_or(0);
+        let mut powers = Vec::with_capacity(longest + 1);
+        powers.push(1);
+        for _ in 0..longest {
+            powers.push(mul_mod(*powers.last().unwrap_or(&1), BASE));
         }
         Concat {
             offsets,
@@ -274,26 +291,32 @@ impl Concat {
     /// Key of `"".join(words[i..j])`: its hash and its byte length.
     fn key(&self, i: usize, j: usize) -> u128 {
         let (a, b) = (self.offsets[i], self.offsets[j]);
-        let h = (self.prefix[b] + MERSENNE61 - mul_mod(self.prefix[a], self.powers[b - a])) % MERSENNE61;
+        let h = (self.prefix[j] + MERSENNE61 - mul_mod(self.prefix[i], self.powers[b - a])) % MERSENNE61;
         (u128::from(h) << 64) | (b - a) as u128
     }
 }
 
+/// A hash table's first size for `n` items: all of them for ordinary documents (no regrowth), at
+/// most 64 Ki for huge ones, whose few distinct keys (a repeated dump) must not cost a slot each.
+fn start_capacity(n: usize) -> usize {
+    n.min(1 << 16) + 1
+}
+
 /// datatrove `find_all_duplicate`: greedy scan; an n-gram (`"".join`) seen before adds its length
 /// and the scan jumps n words.
-fn all_duplicate_chars(concat: &Concat, word_chars: &[usize], n: usize) -> usize {
+fn all_duplicate_chars(concat: &Concat, word_chars: &[u32], n: usize) -> usize {
     let words = word_chars.len();
     if n == 0 || words < n {
         return 0;
     }
-    let mut seen: HashSet<u128, Mix> = HashSet::with_capacity_and_hasher(words, Mix::default());
+    let mut seen: HashSet<u128, Mix> = HashSet::with_capacity_and_hasher(start_capacity(words), Mix::default());
     let mut repeated = 0usize;
     let mut idx = 0usize;
     while idx + n <= words {
         if seen.insert(concat.key(idx, idx + n)) {
             idx += 1;
         } else {
-            repeated += word_chars[idx..idx + n].iter().sum::<usize>();
+            repeated += word_chars[idx..idx + n].iter().map(|&c| c as usize).sum::<usize>();
             idx += n;
         }
     }
@@ -347,7 +370,8 @@ fn evaluate(text: &str, language: &str, t: &Thresholds<'_>, all: bool, signals: 
     }
 
     let words = split_words(text, language);
-    let word_chars: Vec<usize> = words.iter().map(|w| w.chars().count()).collect();
+    // Word lengths fit u32: a record is at most `max_record_bytes` (u32 halves this vector's memory).
+    let word_chars: Vec<u32> = words.iter().map(|w| w.chars().count() as u32).collect();
     let ids = word_ids(&words);
     for &(n, frac) in t.top_n_grams {
         if words.len() < n || n == 0 {
@@ -358,7 +382,8 @@ fn evaluate(text: &str, language: &str, t: &Thresholds<'_>, all: bool, signals: 
             return verdict;
         }
     }
-    let concat = Concat::new(&words);
+    let longest = t.dup_n_grams.iter().map(|&(n, _)| n).max().unwrap_or(0);
+    let concat = Concat::new(&words, longest);
     for &(n, frac) in t.dup_n_grams {
         let value = all_duplicate_chars(&concat, &word_chars, n) as f64 / text_chars;
         if check(dup_reason(n), value, Some(frac), signals) {
@@ -516,20 +541,20 @@ mod tests {
         // "ab" at 4 repeat (+2) -> 4.
         let words = ["a", "b", "a", "b", "a", "b"];
         let chars = [1; 6];
-        assert_eq!(all_duplicate_chars(&Concat::new(&words), &chars, 2), 4);
+        assert_eq!(all_duplicate_chars(&Concat::new(&words, 2), &chars, 2), 4);
         // "".join makes ("ab", "c") equal to ("a", "bc").
         let words = ["ab", "c", "a", "bc"];
-        assert_eq!(all_duplicate_chars(&Concat::new(&words), &[2, 1, 1, 2], 2), 3);
+        assert_eq!(all_duplicate_chars(&Concat::new(&words, 2), &[2, 1, 1, 2], 2), 3);
         // ... but not ("ab", "c") and ("a", "cb").
         let words = ["ab", "c", "a", "cb"];
-        assert_eq!(all_duplicate_chars(&Concat::new(&words), &[2, 1, 1, 2], 2), 0);
+        assert_eq!(all_duplicate_chars(&Concat::new(&words, 2), &[2, 1, 1, 2], 2), 0);
     }
 
     #[test]
     fn top_ngram_ties_take_the_first_seen() {
         // "xx y" and "y z" both occur twice; "xx y" (first seen) has 4 chars.
         let words = ["xx", "y", "xx", "y", "z", "q", "y", "z"];
-        let chars: Vec<usize> = words.iter().map(|w| w.chars().count()).collect();
+        let chars: Vec<u32> = words.iter().map(|w| w.chars().count() as u32).collect();
         assert_eq!(top_ngram_chars(&word_ids(&words), &chars, 2), 8);
         // Longer n-grams are keyed by hash: every 5-gram occurs once, so the first, "xx y xx y z"
         // (11 characters), counts once.
