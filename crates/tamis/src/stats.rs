@@ -33,6 +33,14 @@ pub struct StageStats {
     pub histograms: BTreeMap<String, Histogram>,
     /// Wall time spent inside the stage, summed over workers.
     pub seconds: f64,
+    /// Wall time spent counting the tokens of the documents entering and leaving the stage
+    /// (`tokens_in`, `tokens_kept`; outside `seconds`), summed over workers.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub tokens_seconds: f64,
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
 }
 
 impl StageStats {
@@ -92,6 +100,7 @@ impl StageStats {
             }
         }
         self.seconds += other.seconds;
+        self.tokens_seconds += other.tokens_seconds;
     }
 }
 

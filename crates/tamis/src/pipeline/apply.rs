@@ -86,7 +86,9 @@ pub(crate) fn apply(
     f: impl FnOnce(&mut Document) -> Result<Verdict, StageError>,
 ) -> Result<Option<&'static str>, StageError> {
     let (name, annotate) = (stage.name.as_str(), stage.annotate);
+    let counting = Instant::now();
     meter.add_to(doc, &mut stats.tokens_in);
+    stats.tokens_seconds += counting.elapsed().as_secs_f64();
     let t = Instant::now();
     stats.docs_in += 1;
     stats.bytes_in += doc.byte_len() as u64;
@@ -110,14 +112,18 @@ pub(crate) fn apply(
         Ok(Verdict::Keep) => {
             stats.kept += 1;
             stats.bytes_kept += doc.byte_len() as u64;
+            let counting = Instant::now();
             meter.add_to(doc, &mut stats.tokens_kept);
+            stats.tokens_seconds += counting.elapsed().as_secs_f64();
             Ok(None)
         }
         Ok(Verdict::Drop(reason)) if annotate => {
             *stats.flagged.entry(reason.to_string()).or_default() += 1;
             stats.kept += 1;
             stats.bytes_kept += doc.byte_len() as u64;
+            let counting = Instant::now();
             meter.add_to(doc, &mut stats.tokens_kept);
+            stats.tokens_seconds += counting.elapsed().as_secs_f64();
             doc.flag(format!("{name}.{reason}"));
             Ok(None)
         }

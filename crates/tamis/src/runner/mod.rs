@@ -117,6 +117,14 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
         };
         let result = run.all(&mut ckpt, started);
         progress.done.store(true, Ordering::Relaxed);
+        if result.is_err() && options.abandon_after_checkpoints.is_none() {
+            // A stopped run (a full disk, say) leaves only what its last saved checkpoint covers: a
+            // shard renamed into place before the checkpoint that would cover it failed goes now,
+            // not at the rerun. Best effort: the error that stopped the run is the one to report.
+            if let Ok(saved) = Checkpoint::load(&dirs, &ckpt.fingerprint, out) {
+                let _ = dirs.clean_after(saved.map_or(0, |c| c.next_shard));
+            }
+        }
         result?;
     }
     // Idempotent: also finishes a removal a kill interrupted after the complete checkpoint.

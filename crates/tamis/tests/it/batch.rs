@@ -75,6 +75,7 @@ fn line(doc: &Document, removed_by: Option<&str>) -> String {
 pub fn timeless(mut stats: Vec<tamis::StageStats>) -> Vec<tamis::StageStats> {
     for s in &mut stats {
         s.seconds = 0.0;
+        s.tokens_seconds = 0.0;
     }
     stats
 }
@@ -141,6 +142,7 @@ fn a_two_pass_run_is_the_same_for_any_thread_count_and_cleans_up() {
         report_json["seconds"] = 0.into();
         for s in report_json["stages"].as_array_mut().unwrap() {
             s["seconds"] = 0.into();
+            s.as_object_mut().unwrap().remove("tokens_seconds");
         }
         outputs.push((output_files(&out), report_json));
     }

@@ -168,6 +168,14 @@ fn max_errors_stops_beyond_the_budget_and_the_run_goes_on_without_it() {
     assert!(err.contains("corrupt.parquet record 0: corrupt_file"), "{err}");
     assert!(err.contains("stopped at error 1 of the run"), "{err}");
     assert!(!out.join("report.json").exists());
+    // Nothing the last saved checkpoint does not cover stays in place (no checkpoint was saved).
+    let shards: Vec<_> = ["kept", "removed"]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(out.join(d)).unwrap())
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("part-"))
+        .collect();
+    assert!(shards.is_empty(), "{shards:?}");
     // Rerun on the same output without the budget: it resumes and ends as a run without one.
     let resumed = run_into(&basic_pipeline(), &input, &out, 2).unwrap();
     assert_eq!(resumed.documents, reference.documents);
