@@ -99,13 +99,17 @@ def main() -> int:
         while pending or running:
             while pending and len(running) < args.parallel:
                 i = pending.pop(0)
-                files = rng.choice(groups)
+                g = rng.randrange(len(groups))
+                files = groups[g]
                 config = rng.choice(["default", "minhash"])
                 threads = rng.choice([1, 2, 4])
-                inputs = work / f"in-{i}"
-                inputs.mkdir()
-                for f in files:
-                    shutil.copy(f, inputs / f"{f.parent.name}-{f.name}")
+                # One directory per input, shared by its runs: documents name their file, so the
+                # same input must sit at the same path for outputs to be comparable.
+                inputs = work / f"in-{g}"
+                if not inputs.exists():
+                    inputs.mkdir()
+                    for f in files:
+                        shutil.copy(f, inputs / f"{f.parent.name}-{f.name}")
                 out = work / f"out-{i}"
                 command = [args.binary, "run", "--threads", str(threads), "-o", str(out), str(inputs)]
                 if config == "minhash":
@@ -140,10 +144,9 @@ def main() -> int:
                         failed.append((command, "unbalanced", d))
                     seen = digests.setdefault(key, {})
                     seen[threads] = output_digest(out)
-                    if len(set(seen.values())) > 1:
-                        differ.append((key, seen))
+                    if len(set(seen.values())) > 1 and (key, tuple(sorted(seen))) not in {(k, tuple(sorted(v))) for k, v in differ}:
+                        differ.append((key, dict(seen)))
                 shutil.rmtree(out, ignore_errors=True)
-                shutil.rmtree(out.parent / out.name.replace("out-", "in-"), ignore_errors=True)
                 if done % 20 == 0:
                     print(f"stress: {done}/{args.runs} runs, {len(hung)} hung, {len(failed)} failed, {len(differ)} differed", flush=True)
     finally:
