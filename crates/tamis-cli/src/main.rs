@@ -48,8 +48,8 @@ enum Command {
         #[arg(long)]
         strict: bool,
         /// Output directory.
-        #[arg(short, long)]
-        output: PathBuf,
+        #[arg(short, long, required_unless_present = "print_config")]
+        output: Option<PathBuf>,
         /// Print the resolved pipeline config (TOML) and exit.
         #[arg(long)]
         print_config: bool,
@@ -324,6 +324,7 @@ fn real_main() -> Result<i32> {
                 return Ok(0);
             }
             let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+            let output = output.ok_or_else(|| anyhow::anyhow!("--output is required to run"))?;
             run(&pipeline, inputs, output, threads)
         }
     }

@@ -511,3 +511,29 @@ fn dedup_removes_near_duplicates_and_writes_the_report() {
         .unwrap();
     assert_eq!(status.code(), Some(2));
 }
+
+#[test]
+fn print_config_needs_no_output_and_prints_what_it_reads_back() {
+    let printed = tamis().args(["run", "--print-config"]).output().unwrap();
+    assert_eq!(
+        printed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&printed.stderr)
+    );
+    let text = String::from_utf8(printed.stdout).unwrap();
+    // The f32 threshold as written in the defaults, not widened to 0.6499999761581421.
+    assert!(text.contains("min_score = 0.65\n"), "{text}");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.toml");
+    std::fs::write(&file, &text).unwrap();
+    let again = tamis()
+        .args(["run", "--print-config", "--config"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(again.stdout).unwrap(), text);
+    let no_output = tamis().args(["run"]).arg(examples()).output().unwrap();
+    assert_eq!(no_output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&no_output.stderr).contains("--output"));
+}

@@ -27,9 +27,25 @@ pub struct LanguageConfig {
     /// ISO 639 codes to keep (`["en", "fr"]`); empty keeps every language that passes its threshold.
     pub languages: Vec<String>,
     /// Minimum score of the top label (datatrove's default 0.65).
+    #[serde(serialize_with = "short_f32")]
     pub min_score: f32,
     /// Per-language minimum scores (FineWeb-2 style), overriding `min_score`.
+    #[serde(serialize_with = "short_f32_map")]
     pub thresholds: BTreeMap<String, f32>,
+}
+
+/// An f32 as the f64 of its shortest decimal form, so that a printed config says `0.65`, not
+/// `0.6499999761581421` (the f32 widened); it parses back to the same f32.
+fn short(x: f32) -> f64 {
+    x.to_string().parse().unwrap_or(f64::from(x))
+}
+
+fn short_f32<S: serde::Serializer>(x: &f32, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(short(*x))
+}
+
+fn short_f32_map<S: serde::Serializer>(m: &BTreeMap<String, f32>, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(m.iter().map(|(k, v)| (k, short(*v))))
 }
 
 impl Default for LanguageConfig {

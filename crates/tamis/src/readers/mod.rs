@@ -175,11 +175,7 @@ pub fn collect_inputs(paths: &[PathBuf], format: InputFormat) -> Result<(Vec<Inp
                 .join(", ")
         )));
     }
-    if let Some(bad) = files
-        .iter()
-        .find(|f| f.error.is_some())
-        .filter(|_| files.iter().all(|f| f.error.is_some()))
-    {
+    if let Some(bad) = files.first().filter(|_| files.iter().all(|f| f.error.is_some())) {
         // Nothing to run on: most likely a mistyped path, better said now than as a run of errors.
         return Err(Error::Fatal(format!(
             "{}: {}",
