@@ -247,11 +247,14 @@ def run(
         docs = f"{work}/minhash-{i:05}" if minhash else None
         finished.append(finish.remote(i, f"{work}/pass{passes - 1}-{i:05}.bin.zst", duplicates.get(i, []), docs))
     show.wait("writing" if not minhash else "signing", [f[0] for f in finished])
-    if spec["input"].get("max_errors") is not None:
-        _within_budget([json.loads(s) for s in ray.get([f[0] for f in finished])], spec["input"]["max_errors"])
+    # Each file's stats so far, fetched once for the error budget and the MinHash numbering.
+    budget = spec["input"].get("max_errors")
+    settled = [json.loads(s) for s in ray.get([f[0] for f in finished])] if minhash or budget is not None else []
+    if budget is not None:
+        _within_budget(settled, budget)
     minhash_stats = None
     if minhash:
-        kept = [json.loads(s)["totals"]["kept"] for s in ray.get([f[0] for f in finished])]
+        kept = [s["totals"]["kept"] for s in settled]
         show.note("minhash_dedup: clustering")
         clusters, minhash_stats = _near_duplicates([f[2] for f in finished], kept, minhash["bands"], width, lists, shuffled)
         starts = np.concatenate([[0], np.cumsum(kept, dtype=np.int64)])

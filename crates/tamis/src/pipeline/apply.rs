@@ -18,11 +18,14 @@ pub(crate) struct Meter<'a> {
 }
 
 impl Meter<'_> {
-    /// Add the document's token counts to `into` (counting again only if its text changed).
-    pub fn add_to(&mut self, doc: &Document, into: &mut BTreeMap<String, u64>) {
+    /// Add the document's token counts to `into` (counting again only if its text changed), and
+    /// the time that took to `seconds`.
+    pub fn add_to(&mut self, doc: &Document, into: &mut BTreeMap<String, u64>, seconds: &mut f64) {
+        let t = Instant::now();
         if let Some(counts) = self.tally.current(doc.text(), self.encodings) {
             add_counts(self.encodings, counts, into);
         }
+        *seconds += t.elapsed().as_secs_f64();
     }
 
     /// Write the current counts to `metadata.tokens`.
@@ -86,9 +89,7 @@ pub(crate) fn apply(
     f: impl FnOnce(&mut Document) -> Result<Verdict, StageError>,
 ) -> Result<Option<&'static str>, StageError> {
     let (name, annotate) = (stage.name.as_str(), stage.annotate);
-    let counting = Instant::now();
-    meter.add_to(doc, &mut stats.tokens_in);
-    stats.tokens_seconds += counting.elapsed().as_secs_f64();
+    meter.add_to(doc, &mut stats.tokens_in, &mut stats.tokens_seconds);
     let t = Instant::now();
     stats.docs_in += 1;
     stats.bytes_in += doc.byte_len() as u64;
@@ -112,18 +113,14 @@ pub(crate) fn apply(
         Ok(Verdict::Keep) => {
             stats.kept += 1;
             stats.bytes_kept += doc.byte_len() as u64;
-            let counting = Instant::now();
-            meter.add_to(doc, &mut stats.tokens_kept);
-            stats.tokens_seconds += counting.elapsed().as_secs_f64();
+            meter.add_to(doc, &mut stats.tokens_kept, &mut stats.tokens_seconds);
             Ok(None)
         }
         Ok(Verdict::Drop(reason)) if annotate => {
             *stats.flagged.entry(reason.to_string()).or_default() += 1;
             stats.kept += 1;
             stats.bytes_kept += doc.byte_len() as u64;
-            let counting = Instant::now();
-            meter.add_to(doc, &mut stats.tokens_kept);
-            stats.tokens_seconds += counting.elapsed().as_secs_f64();
+            meter.add_to(doc, &mut stats.tokens_kept, &mut stats.tokens_seconds);
             doc.flag(format!("{name}.{reason}"));
             Ok(None)
         }

@@ -151,12 +151,7 @@ pub fn sniff_format(path: &Path) -> Result<InputFormat> {
 /// no input is readable at all is that an error here. A directory reached twice (a symlink to an
 /// ancestor) is walked once, and a file reached twice is read once (the later path is skipped).
 pub fn collect_inputs(paths: &[PathBuf], format: InputFormat) -> Result<(Vec<InputFile>, Vec<PathBuf>)> {
-    let mut walk = Walk {
-        format,
-        files: Vec::new(),
-        skipped: Vec::new(),
-        seen: HashSet::new(),
-    };
+    let mut walk = Walk::new(format);
     for path in paths {
         match std::fs::metadata(path) {
             Ok(meta) if meta.is_dir() => walk.dir(path),
@@ -189,12 +184,7 @@ pub fn collect_inputs(paths: &[PathBuf], format: InputFormat) -> Result<(Vec<Inp
 /// One file as [`collect_inputs`] takes a file named on the command line: its format from
 /// `format`, else its name, else its bytes; a file that cannot be read carries its error.
 pub fn input_file(path: &Path, format: InputFormat) -> InputFile {
-    let mut walk = Walk {
-        format,
-        files: Vec::new(),
-        skipped: Vec::new(),
-        seen: HashSet::new(),
-    };
+    let mut walk = Walk::new(format);
     match std::fs::metadata(path) {
         Ok(meta) => walk.file(path, meta.len(), true),
         Err(e) => walk.unreadable(path, e),
@@ -218,6 +208,15 @@ struct Walk {
 }
 
 impl Walk {
+    fn new(format: InputFormat) -> Self {
+        Walk {
+            format,
+            files: Vec::new(),
+            skipped: Vec::new(),
+            seen: HashSet::new(),
+        }
+    }
+
     fn dir(&mut self, dir: &Path) {
         if let Ok(canonical) = std::fs::canonicalize(dir) {
             if !self.seen.insert(canonical) {
