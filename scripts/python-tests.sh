@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=target/py-venv
-PY_DEPS=("maturin>=1.8,<2" "pyarrow>=14" polars duckdb datasets pytest "ray[data]>=2.60,<3" "moto[server]>=5")
+PY_DEPS=("maturin>=1.8,<2" "pyarrow>=14" polars duckdb datasets pytest "ray[data]>=2.60,<3" "moto[server]>=5" "fasttext-predict==0.9.2.4")
 if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV" || { echo "python-tests: cannot create a venv (install python3-venv): FAILED" >&2; exit 1; }
 fi

