@@ -16,7 +16,7 @@ use crate::clean::{SiteLines, SiteLinesBuilder};
 use crate::document::{Body, Document, Source};
 use crate::error::{Error, Location, Result};
 use crate::pipeline::{Alive, Failure, Item, Outcome};
-use crate::tokens::Tally;
+use crate::tokens::{Encoding, Tally};
 use crate::writers::sink::{chunk_paths, Record};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -40,7 +40,7 @@ pub(crate) fn encode_batch(outcomes: &[Outcome], end: Position, data: &mut Vec<u
             Outcome::Alive(a) => {
                 data.push(ALIVE);
                 put_doc(data, &a.doc);
-                let (counted, counts) = a.tally.parts();
+                let (counted, counts, segments) = a.tally.parts();
                 match counted {
                     Some((len, hash)) => {
                         data.push(1);
@@ -51,6 +51,12 @@ pub(crate) fn encode_batch(outcomes: &[Outcome], end: Position, data: &mut Vec<u
                 }
                 put_u32(data, counts.len() as u32);
                 counts.iter().for_each(|c| put_u64(data, *c));
+                // The segments' counts let the next pass recount only what its stages change.
+                put_u32(data, segments.len() as u32);
+                for s in segments {
+                    put_u32(data, s.len);
+                    s.counts[..counts.len()].iter().for_each(|c| put_u32(data, *c));
+                }
                 if let Some(k) = &a.line_keys {
                     put_keys(keys, k);
                 }
@@ -222,11 +228,21 @@ fn decode_batch(data: &[u8], path: &Path) -> Result<Vec<Item>> {
                 };
                 let n = r.u32()? as usize;
                 let counts = (0..n).map(|_| r.u64()).collect::<Result<Vec<u64>>>()?;
+                let mut segments = Vec::with_capacity(r.u32()? as usize);
+                for _ in 0..segments.capacity() {
+                    let len = r.u32()?;
+                    let mut c = [0; Encoding::ALL.len()];
+                    for c in c.iter_mut().take(n) {
+                        *c = r.u32()?;
+                    }
+                    segments.push((len, c));
+                }
+                let tally = Tally::from_parts(counted, counts, &segments, doc.text());
                 Outcome::Alive(Alive {
                     doc,
                     keys: Vec::new(),
                     line: None,
-                    tally: Tally::from_parts(counted, counts),
+                    tally,
                     bands: None,
                     line_keys: None,
                 })
@@ -453,7 +469,7 @@ mod tests {
                 doc: doc("0", "Texte.\nPartagez"),
                 keys: Vec::new(),
                 line: None,
-                tally: Tally::from_parts(Some((14, 99)), vec![3, 4]),
+                tally: Tally::from_parts(Some((14, 99)), vec![3, 4], &[], None),
                 bands: None,
                 line_keys: crate::clean::site_lines::doc_line_keys(&doc("0", "Texte.\nPartagez")),
             }),
@@ -499,7 +515,7 @@ mod tests {
             panic!("not alive")
         };
         assert_eq!(a.doc, doc("0", "Texte.\nPartagez"));
-        assert_eq!(a.tally.parts(), (Some((14, 99)), &[3u64, 4][..]));
+        assert_eq!(a.tally.parts(), (Some((14, 99)), &[3u64, 4][..], &[][..]));
         let Item::Staged(Outcome::Alive(b)) = &items[1] else {
             panic!("not alive")
         };

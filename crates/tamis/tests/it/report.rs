@@ -71,10 +71,13 @@ fn token_totals_match_a_direct_count_of_the_output() {
     let input = dir.path().join("in.jsonl");
     write_site_corpus(&input, 120);
     let out = dir.path().join("out");
-    let report = run_into(&text_pipeline(), &input, &out, 2).unwrap();
+    let mut config = text_pipeline();
+    // Both vocabularies (the default counts o200k only), across a staged site-line pass.
+    config.tokens.encodings = Encoding::ALL.to_vec();
+    let report = run_into(&config, &input, &out, 2).unwrap();
     let docs = kept_docs(&out);
     assert!(!docs.is_empty());
-    for enc in [Encoding::O200k, Encoding::Cl100k] {
+    for enc in Encoding::ALL {
         let direct: u64 = docs.iter().map(|d| enc.count(d.text().unwrap())).sum();
         let from_metadata: u64 = docs
             .iter()
