@@ -15,9 +15,7 @@ path of the sorted kept ids (WARC-Record-ID without <>, as tamis writes them).
 usage: /work/venv-dt/bin/python bench/ray_datatrove.py [--corpus DIR] [--cpus N] [--out DIR] [--limit-files K]
 venv: python3 -m venv /work/venv-dt && /work/venv-dt/bin/pip install "datatrove[processing,ray]==0.10.1" \
       spacy "xxhash<4" warcio faust-cchardet python-magic aiohttp orjson "ray[data]>=2.60,<3"
-Pitfalls: LanguageFilter has no model-path argument and downloads lid.176.bin at run time: a FT176LID
-subclass loads models/lid.176.ftz instead (the quantised model tamis uses; FineWeb used the .bin).
-LanguageFilter() keeps any language scoring > 0.65 in 0.10.1 (as tamis's default). JsonlWriter needs
+Pitfalls (and the recipe itself): bench/dt_fineweb.py. JsonlWriter needs
 orjson, which no datatrove extra pulls in. xxhash 4.x breaks datatrove's MinHash. python-magic needs the
 system libmagic. A reused logging_dir skips the tasks marked completed there, so --out must be new.
 """
@@ -30,32 +28,11 @@ os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")  # a local Ray b
 
 import ray  # noqa: E402
 from datatrove.executor.ray import RayPipelineExecutor  # noqa: E402
-from datatrove.pipeline.extractors import Trafilatura  # noqa: E402
-from datatrove.pipeline.filters import (  # noqa: E402
-    C4QualityFilter, FineWebQualityFilter, GopherQualityFilter, GopherRepetitionFilter, LanguageFilter)
-from datatrove.pipeline.formatters import PIIFormatter  # noqa: E402
 from datatrove.pipeline.readers import WarcReader  # noqa: E402
 from datatrove.pipeline.writers.jsonl import JsonlWriter  # noqa: E402
-from datatrove.utils.lid import FT176LID  # noqa: E402
 
-REPO = Path(__file__).resolve().parent.parent
-LID_MODEL = REPO / "models" / "lid.176.ftz"
-
-
-class LocalFT176(FT176LID):
-    """datatrove's ft176 language ID, loading a local model file instead of downloading lid.176.bin."""
-
-    def __init__(self, path: str, languages=None):
-        super().__init__(languages)
-        self.path = path
-
-    @property
-    def model(self):
-        if self._model is None:
-            from fasttext.FastText import _FastText
-
-            self._model = _FastText(self.path)
-        return self._model
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from dt_fineweb import LID_MODEL, REPO, fineweb_steps  # noqa: E402
 
 
 class CpuProbe:
@@ -73,17 +50,9 @@ class CpuProbe:
 
 
 def fineweb_pipeline(files: list[Path], out: Path, timeout: float) -> list:
-    lang = LanguageFilter()  # languages=None: keep any language scoring > 0.65
-    lang.model = LocalFT176(str(LID_MODEL))
     return [
         WarcReader(str(files[0].parent), glob_pattern=None, paths_file=str(out / "paths.txt")),
-        Trafilatura(favour_precision=True, timeout=timeout),
-        lang,
-        GopherRepetitionFilter(),
-        GopherQualityFilter(),
-        C4QualityFilter(filter_no_terminal_punct=False),
-        FineWebQualityFilter(),
-        PIIFormatter(),
+        *fineweb_steps(timeout),
         JsonlWriter(str(out / "output")),
         CpuProbe(str(out / "cpu")),
     ]

@@ -11,7 +11,7 @@ Prints per-stage seconds and token-counting seconds from report.json (best run o
 ratio default / extract, and, where `perf` can sample (`-e cpu-clock`), the default run's top
 symbols grouped by the part of the pipeline they belong to. Writes bench/results/profile-DATE.md.
 
-usage: python3 bench/profile.py [--corpus DIR] [--tamis BIN] [--reps N] [--no-perf]
+usage: python3 bench/pipeline_profile.py [--corpus DIR] [--tamis BIN] [--reps N] [--no-perf]
 """
 import argparse, datetime as dt, json, os, re, shutil, subprocess, sys, tempfile
 from pathlib import Path
@@ -140,7 +140,7 @@ def main():
                   "| part | share of samples |", "|---|---:|"]
         lines += [f"| {a} | {p:.1f} % |" for a, p in areas]
         lines += ["", "Top symbols:", ""] + [f"- {p:.2f} % `{s[:110]}`" for p, _, s in top]
-    lines += ["", f"Command: `python3 bench/profile.py --reps {args.reps}` (release build of HEAD)"]
+    lines += ["", f"Command: `python3 bench/pipeline_profile.py --reps {args.reps}` (release build of HEAD)"]
     text = "\n".join(lines) + "\n"
     print(text)
     (ROOT / "bench" / "results" / f"profile-{dt.date.today()}.md").write_text(text)
