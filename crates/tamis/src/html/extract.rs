@@ -233,7 +233,7 @@ fn stats(dom: &Dom) -> Stats {
         let node = dom.node(i as u32);
         if node.tag == tags::TEXT {
             let text = dom.text_of(i as u32);
-            s.text[i] = text.bytes().filter(|b| !b.is_ascii_whitespace()).count() as u32;
+            s.text[i] = super::score::non_space_bytes(text) as u32;
             s.commas[i] = super::score::commas(text);
         } else if is_skipped(node.tag) {
             continue;
