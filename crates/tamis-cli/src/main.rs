@@ -94,7 +94,7 @@ enum Command {
         threads: Option<usize>,
         /// Memory for the whole job (e.g. 512M, 2G; at least 48M): 24M are set aside for what it
         /// needs whatever the corpus size, the rest bounds its buffers and per-document state.
-        #[arg(long, default_value = "2G")]
+        #[arg(long, default_value = tamis::dedup::minhash::DEFAULT_MEMORY_LIMIT)]
         memory_limit: String,
         /// Persistent index of earlier runs (a directory, created when absent): documents
         /// near-duplicate to one of an earlier run are removed (minhash_dedup.earlier_run) and

@@ -28,6 +28,10 @@ pub use super::kernel::MERSENNE_61;
 /// The reason a near-duplicate is removed (report key `minhash_dedup.duplicate`).
 pub const DUPLICATE: &str = "duplicate";
 
+/// Memory for near-dedup when none is given, the same for `tamis run`'s `minhash_dedup` stage and
+/// `tamis dedup --memory-limit`.
+pub const DEFAULT_MEMORY_LIMIT: &str = "1G";
+
 /// What a shingle is made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -90,8 +94,8 @@ pub struct MinhashConfig {
     /// When set, a candidate pair joins a cluster only if the exact Jaccard similarity of the two
     /// documents' shingle sets is at least this value (cuts LSH false positives).
     pub jaccard_threshold: Option<f64>,
-    /// `tamis run`: memory for the LSH step's buffers (`512M`, `2G`; default 1G). `tamis dedup`
-    /// takes `--memory-limit` instead.
+    /// `tamis run`: memory for the LSH step's buffers (`512M`, `2G`; default
+    /// [`DEFAULT_MEMORY_LIMIT`]). `tamis dedup` takes `--memory-limit` instead (same default).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub memory_limit: Option<String>,
     /// A persistent index of earlier runs' band keys (a directory, created when absent): documents
@@ -126,12 +130,10 @@ impl MinhashConfig {
         }
     }
 
-    /// Bytes of `memory_limit` (default 1 GiB).
+    /// Bytes of `memory_limit` (default [`DEFAULT_MEMORY_LIMIT`]).
     pub fn memory_limit_bytes(&self) -> Result<u64, String> {
-        match &self.memory_limit {
-            Some(s) => crate::units::parse_size(s).map_err(|e| format!("minhash: memory_limit: {e}")),
-            None => Ok(1 << 30),
-        }
+        let s = self.memory_limit.as_deref().unwrap_or(DEFAULT_MEMORY_LIMIT);
+        crate::units::parse_size(s).map_err(|e| format!("minhash: memory_limit: {e}"))
     }
 
     /// The settings that decide band keys: runs sharing an index must agree on them.
