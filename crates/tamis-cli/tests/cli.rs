@@ -90,6 +90,25 @@ fn exit_codes_follow_the_convention() {
         .unwrap();
     assert_eq!(zero.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&zero.stderr).contains("must be at least 1"));
+    // A stage that cannot be built stops the run before the output directory is made.
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "[[stages]]\ntype = \"language\"\nmodel = \"/nonexistent/lid.ftz\"\n",
+    )
+    .unwrap();
+    let no_model = tamis()
+        .arg("run")
+        .arg("--config")
+        .arg(&bad)
+        .arg("-o")
+        .arg(&out)
+        .arg(examples())
+        .output()
+        .unwrap();
+    assert_eq!(no_model.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&no_model.stderr).contains("fetch-models.sh"));
+    assert!(!out.exists(), "a failed start leaves no output directory");
 
     let input = dir.path().join("in.jsonl");
     std::fs::write(&input, "{\"text\": \"one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty\"}\n{oops\n").unwrap();

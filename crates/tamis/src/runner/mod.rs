@@ -69,6 +69,9 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
     config.validate()?;
     let started = Instant::now();
     let (files, skipped) = readers::collect_inputs(&options.inputs, config.input.format)?;
+    // A stage that cannot be built (a missing model, a bad pattern) stops the run before the
+    // output directory exists, so a failed start leaves nothing behind.
+    Pipeline::build(config, &CorpusState::default())?;
     let out = &options.output;
     // Held to the end: a second run on the same output stops here, before touching anything.
     let _lock = crate::lock::DirLock::acquire(out, "output directory")?;
