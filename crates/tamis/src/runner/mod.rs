@@ -117,8 +117,9 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<Report> {
             progress: &progress,
             signer: signer.as_ref(),
             abandon: std::cell::Cell::new(options.abandon_after_checkpoints),
+            accounted: std::cell::Cell::new(started),
         };
-        let result = run.all(&mut ckpt, started);
+        let result = run.all(&mut ckpt);
         progress.done.store(true, Ordering::Relaxed);
         if result.is_err() && options.abandon_after_checkpoints.is_none() {
             // A stopped run (a full disk, say) leaves only what its last saved checkpoint covers: a
@@ -170,11 +171,15 @@ struct Passes<'a> {
     signer: Option<&'a Signer>,
     /// Testing aid: checkpoints left before the run stops as a crash would, across passes.
     abandon: std::cell::Cell<Option<u64>>,
+    /// Up to when this run's time is in the checkpoint's `seconds`: each pass goes on from where
+    /// the previous one stopped counting (each used to restart from the run's start, so a
+    /// two-pass run counted its first pass twice).
+    accounted: std::cell::Cell<Instant>,
 }
 
 impl Passes<'_> {
     /// Pass `k` runs the stages from the `k`-th site-line stage (the first stage for `k = 0`) to the next.
-    fn all(&self, ckpt: &mut Checkpoint, started: Instant) -> Result<()> {
+    fn all(&self, ckpt: &mut Checkpoint) -> Result<()> {
         let bounds = pass_bounds(self.config);
         let last = bounds.len() - 2;
         for k in 0..=last {
@@ -195,7 +200,7 @@ impl Passes<'_> {
                     chunks: ckpt.passes[k - 1].chunks,
                 },
             };
-            self.pass(ckpt, k == last, k, bounds[k]..bounds[k + 1], &state, source, started)?;
+            self.pass(ckpt, k == last, k, bounds[k]..bounds[k + 1], &state, source)?;
             if k < last {
                 ckpt.passes[k].done = true;
                 ckpt.save(self.dirs)?;
@@ -228,7 +233,6 @@ impl Passes<'_> {
         range: std::ops::Range<usize>,
         state: &CorpusState,
         source: Source<'_>,
-        started: Instant,
     ) -> Result<()> {
         let (config, dirs) = (self.config, self.dirs);
         // A Bloom filter of kept exact-dedup keys spares the workers the band keys of duplicates,
@@ -304,7 +308,7 @@ impl Passes<'_> {
             checkpoint_file: dirs.checkpoint.clone(),
             sink: sink_tx,
             progress,
-            run_started: started,
+            run_started: self.accounted.get(),
             abandon_after: self.abandon.get(),
             docs_in_shard: 0,
             bytes_in_shard: 0,
@@ -321,6 +325,7 @@ impl Passes<'_> {
             result = seq.checkpoint();
         }
         self.abandon.set(seq.abandon_after);
+        self.accounted.set(seq.run_started);
         drop(seq);
         // The sink's own error (a full disk, say) explains a failed send: report it first.
         let sunk = sink_thread

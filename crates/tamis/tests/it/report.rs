@@ -66,6 +66,24 @@ fn kept_docs(out: &Path) -> Vec<tamis::Document> {
 }
 
 #[test]
+fn a_two_pass_run_reports_no_more_seconds_than_it_took() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    write_site_corpus(&input, 400);
+    let config = text_pipeline();
+    let t = std::time::Instant::now();
+    // clean_lines with site lines: a staged first pass, then the last pass.
+    let report = run_into(&config, &input, &dir.path().join("out"), 2).unwrap();
+    let took = t.elapsed().as_secs_f64();
+    assert!(report.seconds > 0.0);
+    assert!(
+        report.seconds <= took,
+        "report says {} s, the run took {took} s",
+        report.seconds
+    );
+}
+
+#[test]
 fn token_totals_match_a_direct_count_of_the_output() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.jsonl");
